@@ -1,0 +1,65 @@
+import { shortRef } from "../src/analysis/image-ref.js";
+import { defineDiagnostic, fail, notApplicable, pass, skip } from "../src/diagnostic.js";
+import type { ImageDetail } from "../src/model/aws.js";
+import { valueOf } from "../src/model/fact.js";
+import { DOCS, ecrImages } from "../src/model/queries.js";
+
+/** Tags people meant: the closest by name, then the newest. */
+function nearestTags(wanted: string, images: ImageDetail[]): { tag: string; pushedAt?: string }[] {
+  const tags = images.flatMap((d) => (d.imageTags ?? []).map((tag) => ({ tag, pushedAt: d.imagePushedAt ? new Date(d.imagePushedAt).toISOString() : undefined })));
+  const score = (t: string) => {
+    let i = 0;
+    while (i < t.length && i < wanted.length && t[i] === wanted[i]) i++;
+    return i;
+  };
+  return tags
+    .sort((a, b) => score(b.tag) - score(a.tag) || (b.pushedAt ?? "").localeCompare(a.pushedAt ?? ""))
+    .slice(0, 3);
+}
+
+/** The repository exists but the tag or digest does not. */
+export default defineDiagnostic({
+  id: "image-not-found",
+  title: "The tag or digest of each ECR image exists",
+  docs: [DOCS.cannotPull, DOCS.ecrPush],
+  messageKinds: ["not-found"],
+  check(e) {
+    const images = ecrImages(e);
+    if (images.length === 0) return notApplicable;
+    const findings = [];
+    for (const i of images) {
+      if (i.repository.state === "known" && i.repository.value === null) continue;
+      if (i.image.state !== "known") return skip(`cannot read the images of ${i.ref.repository}`, i.image);
+      if (i.image.value) continue;
+      const wanted = i.ref.digest ?? i.ref.tag ?? "latest";
+      const near = nearestTags(wanted, valueOf(i.otherImages) ?? []);
+      const nearText = near.map((n) => `${n.tag}${n.pushedAt ? ` (pushed ${n.pushedAt.slice(0, 10)})` : ""}`).join(", ");
+      findings.push({
+        severity: "error" as const,
+        certainty: "proven" as const,
+        container: i.containers[0],
+        title: `Image ${shortRef(i.ref)} does not exist in repository ${i.ref.repository}`,
+        explanation:
+          `Container ${i.containers.join(", ")} pulls ${i.ref.raw}. The repository exists, but it holds no image ${i.ref.digest ? `with digest ${i.ref.digest}` : `tagged ${wanted}`}` +
+          ": the tag was never pushed, was pushed to another repository or region, or was removed by a lifecycle policy." +
+          (nearText ? ` Tags that do exist: ${nearText}.` : ""),
+        evidence: [
+          { resource: i.ref.repositoryArn ?? i.ref.repository, fact: `ecr:DescribeImages imageTag=${wanted}: ImageNotFoundException` },
+          ...(nearText ? [{ resource: i.ref.repository, fact: `nearest tags: ${nearText}` }] : []),
+        ],
+        fixes: [
+          {
+            summary: `Push ${shortRef(i.ref)} to ${i.ref.host}/${i.ref.repository}, or point the task definition at a tag that exists${near[0] ? ` (${near[0].tag})` : ""}.`,
+            commands: [
+              `aws ecr describe-images --region ${i.ref.region} --registry-id ${i.ref.registryId} --repository-name ${i.ref.repository} --query 'sort_by(imageDetails,&imagePushedAt)[-5:].[imageTags,imagePushedAt]'`,
+              `aws ecr get-login-password --region ${i.ref.region} | docker login --username AWS --password-stdin ${i.ref.host}`,
+              `docker push ${i.ref.host}/${i.ref.repository}:${i.ref.tag ?? "TAG"}`,
+            ],
+            docs: [DOCS.ecrPush],
+          },
+        ],
+      });
+    }
+    return findings.length > 0 ? fail(...findings) : pass();
+  },
+});

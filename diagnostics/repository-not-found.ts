@@ -1,0 +1,44 @@
+import { defineDiagnostic, fail, pass, skip, notApplicable } from "../src/diagnostic.js";
+import { DOCS, ecrImages } from "../src/model/queries.js";
+
+/** The image names an ECR repository that does not exist in that registry and region. */
+export default defineDiagnostic({
+  id: "repository-not-found",
+  title: "The ECR repository of each image exists",
+  docs: [DOCS.ecrRepositories, DOCS.cannotPull],
+  messageKinds: ["not-found", "unauthorized", "forbidden"],
+  check(e) {
+    const images = ecrImages(e);
+    if (images.length === 0) return notApplicable;
+    const findings = [];
+    for (const i of images) {
+      if (i.repository.state !== "known") return skip(`cannot read repository ${i.ref.repository}`, i.repository);
+      if (i.repository.value) continue;
+      const crossAccount = i.ref.registryId !== e.accountId;
+      findings.push({
+        severity: "error" as const,
+        certainty: "proven" as const,
+        container: i.containers[0],
+        title: `Repository ${i.ref.repository} does not exist in registry ${i.ref.registryId} (${i.ref.region})`,
+        explanation:
+          `Container ${i.containers.join(", ")} pulls ${i.ref.raw}, but registry ${i.ref.registryId} has no repository named ${i.ref.repository} in ${i.ref.region}. ` +
+          "Check the image URI for a misspelt name, the wrong account or the wrong region" +
+          (i.ref.region !== e.region ? ` (the task runs in ${e.region}, the image names ${i.ref.region})` : "") + ".",
+        evidence: [{ resource: i.ref.repositoryArn ?? i.ref.raw, fact: "ecr:DescribeRepositories: RepositoryNotFoundException" }],
+        fixes: [
+          {
+            summary: crossAccount
+              ? `Correct the image URI in the task definition, or create the repository in account ${i.ref.registryId} and push the image.`
+              : "Create the repository and push the image, or correct the image URI in the task definition.",
+            commands: [
+              `aws ecr create-repository --region ${i.ref.region} --repository-name ${i.ref.repository}`,
+              `aws ecr describe-repositories --region ${i.ref.region} --registry-id ${i.ref.registryId} --query 'repositories[].repositoryName'`,
+            ],
+            docs: [DOCS.ecrRepositories, DOCS.ecrPush],
+          },
+        ],
+      });
+    }
+    return findings.length > 0 ? fail(...findings) : pass();
+  },
+});

@@ -1,0 +1,50 @@
+import { OPAQUE_TARGETS } from "../src/analysis/routes.js";
+import { type CheckResult, defineDiagnostic, fail, pass } from "../src/diagnostic.js";
+import type { Evidence } from "../src/model/evidence.js";
+import { valueOf } from "../src/model/fact.js";
+import { DOCS, quote } from "../src/model/queries.js";
+import type { Outcome, SummaryDiagnostic } from "../src/report.js";
+
+/** The pull failed and nothing checked explains it: say what was checked, what could not be, and where to look. */
+const diagnostic: SummaryDiagnostic = {
+  ...defineDiagnostic({
+    id: "unexplained-pull-failure",
+    title: "The failure is explained by a checked cause",
+    docs: [DOCS.cannotPull, DOCS.resourceInit],
+    messageKinds: ["timeout", "canceled", "refused", "reset", "tls", "dns", "unknown", "not-found", "forbidden", "unauthorized", "access-denied", "rate-limit", "platform", "disk", "secret-not-found", "invalid-parameter", "assume-role"],
+    check: () => pass(),
+  }),
+  summarize(e: Evidence, outcome: Outcome): CheckResult {
+    if (e.scope === "none") return { status: "n/a" };
+    if (outcome.findings.some((f) => f.severity === "error")) return pass();
+    const failure = e.failures[0];
+    const opaque = (valueOf(e.network.destinations) ?? []).find((p) => p.route && OPAQUE_TARGETS.has(p.route.target.kind));
+    const evidence = [
+      { resource: failure?.container ? `container ${failure.container}` : (e.task.taskArn ?? "task"), fact: `reason: ${failure?.message ?? e.task.stoppedReason ?? "(none)"}` },
+      ...(opaque?.route ? [{ resource: opaque.route.target.id, fact: `route ${opaque.route.destination} in ${opaque.route.routeTableId} goes to ${opaque.route.target.kind} ${opaque.route.target.id}, beyond what this account's APIs show` }] : []),
+      ...outcome.skipped.slice(0, 8).map((s) => ({ resource: s.check, fact: `not checked: ${s.reason}` })),
+    ];
+    const look = opaque?.route
+      ? `The pull's route goes to ${opaque.route.target.kind} ${opaque.route.target.id}: look there next (its route tables, firewall rules, and whether it reaches the internet or the registry).`
+      : "Look at what could not be checked, then at the registry's side (is it up, does it accept this network's address?).";
+    return fail({
+      severity: "error",
+      certainty: "possible",
+      title: opaque?.route ? `Pull failed; the path leaves through ${opaque.route.target.id}, which ecs-doctor cannot see past` : "Pull failed, and no checked configuration explains it",
+      explanation:
+        `The task failed with ${quote(failure?.message ?? e.task.stoppedReason ?? "")} (${failure?.signals.summary ?? "unparsed"}). ` +
+        `${outcome.passed.length} checks passed and ${outcome.skipped.length} could not be made. ${look}`,
+      evidence,
+      fixes: [
+        {
+          summary: opaque?.route ? `Inspect the path beyond ${opaque.route.target.id}.` : "Re-run with the permissions the skipped checks name, then retry the task.",
+          commands: opaque?.route?.target.kind === "transit-gateway"
+            ? [`aws ec2 search-transit-gateway-routes --region ${e.region} --transit-gateway-route-table-id TGW_ROUTE_TABLE_ID --filters Name=type,Values=static,propagated`]
+            : [],
+          docs: [DOCS.cannotPull],
+        },
+      ],
+    });
+  },
+};
+export default diagnostic;

@@ -1,0 +1,186 @@
+// The command line. Thin: parse, open a source, run the pipeline, render, and
+// set the exit code (0 clean, 1 an error finding, 2 could not diagnose).
+
+import { Command, InvalidArgumentError, Option } from "commander";
+import { readFileSync } from "node:fs";
+import { diagnoseTask, exitCodeFor } from "./diagnose.js";
+import { UsageError } from "./errors.js";
+import type { Report } from "./model/report.js";
+import { type OutputFormat, render } from "./render/index.js";
+import { COLOR, PLAIN, wantsColor } from "./render/style.js";
+import { openSource } from "./source/open.js";
+import type { Source } from "./source/source.js";
+import { formatTrace, type TraceEvent, tracedSource } from "./source/trace.js";
+import { parseTaskLocator } from "./collect/task.js";
+import { listDemos, demoPath } from "./demos.js";
+import { startSpinner } from "./spinner.js";
+import { writeFile } from "node:fs/promises";
+
+declare const __VERSION__: string | undefined;
+
+export const VERSION = typeof __VERSION__ === "string" ? __VERSION__ : "0.1.0";
+
+interface CommonOptions {
+  output: OutputFormat;
+  color?: boolean;
+  trace?: boolean;
+  traceFile?: string;
+}
+
+interface DiagnoseOptions extends CommonOptions {
+  cluster?: string;
+  region?: string;
+  profile?: string;
+  snapshot?: string;
+  timeout: number;
+}
+
+function parseTimeout(v: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError("give a number of seconds, such as 30");
+  return n;
+}
+
+const outputOption = () =>
+  new Option("-o, --output <format>", "text, json or markdown").choices(["text", "json", "markdown"]).default("text");
+
+function emit(report: Report, opts: CommonOptions): void {
+  const style = opts.output === "text" && wantsColor(process.stdout, opts.color) ? COLOR : PLAIN;
+  process.stdout.write(render(report, opts.output, style));
+  process.exitCode = exitCodeFor(report);
+}
+
+async function writeTrace(events: TraceEvent[], opts: CommonOptions): Promise<void> {
+  if (opts.trace) process.stderr.write(`\nCalls (${events.length}):\n${formatTrace(events)}\n`);
+  if (opts.traceFile) await writeFile(opts.traceFile, events.map((e) => JSON.stringify(e)).join("\n") + (events.length ? "\n" : ""));
+}
+
+async function runDiagnosis(task: string | undefined, opts: DiagnoseOptions): Promise<void> {
+  let source: Source;
+  let locatorTask = task;
+  if (opts.snapshot) {
+    source = await openSource({ snapshot: opts.snapshot });
+    if (!locatorTask) {
+      const all = await source.describeTasks(undefined, []);
+      void all;
+      const { SnapshotSource } = await import("./source/snapshot.js");
+      const tasks = (source as InstanceType<typeof SnapshotSource>).snapshot.ecs?.tasks ?? [];
+      if (tasks.length !== 1 || !tasks[0].taskArn) {
+        throw new UsageError(
+          tasks.length === 0
+            ? `snapshot ${opts.snapshot} holds no task (ecs.tasks): nothing to diagnose`
+            : `snapshot ${opts.snapshot} holds ${tasks.length} tasks: name one (its ARN or id) after --snapshot`,
+        );
+      }
+      locatorTask = tasks[0].taskArn;
+    }
+  } else {
+    if (!locatorTask) throw new UsageError("give the task to diagnose: ecs-doctor <taskArn>, or a task id with --cluster (try `ecs-doctor demo` for an offline example)");
+    const parsed = parseTaskLocator({ task: locatorTask, cluster: opts.cluster });
+    if (!parsed.arn && !opts.cluster) throw new UsageError(`task id ${parsed.taskId} needs --cluster (or give the full task ARN)`);
+    source = await openSource({ region: opts.region, regionHint: parsed.region, profile: opts.profile, timeoutMs: opts.timeout * 1000 });
+  }
+  const events: TraceEvent[] = [];
+  const traced = tracedSource(source, events);
+  const spinner = source.kind === "live" ? startSpinner("Reading the task") : undefined;
+  try {
+    const { report } = await diagnoseTask(traced, { task: locatorTask!, cluster: opts.cluster });
+    spinner?.stop();
+    emit(report, opts);
+  } finally {
+    spinner?.stop();
+    await writeTrace(events, opts);
+  }
+}
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name("ecs-doctor")
+    .description("Explains why an Amazon ECS task failed to pull its image, and how to fix it.")
+    .version(VERSION, "-v, --version")
+    .argument("[task]", "task ARN, or task id with --cluster")
+    .option("-c, --cluster <cluster>", "cluster name or ARN (with a task id)")
+    .option("-r, --region <region>", "AWS region (default: AWS_REGION, the profile's, or the task ARN's)")
+    .option("-p, --profile <profile>", "AWS profile (default: AWS_PROFILE)")
+    .option("-s, --snapshot <file>", "diagnose from a snapshot file instead of AWS")
+    .addOption(outputOption())
+    .option("--no-color", "no colour in text output")
+    .option("--trace", "list every call the diagnosis made, on stderr")
+    .option("--trace-file <file>", "write every call as JSON lines")
+    .option("--timeout <seconds>", "overall time limit for AWS calls", parseTimeout, 30)
+    .showHelpAfterError("(run ecs-doctor --help for usage)")
+    .action(async (task: string | undefined, opts: DiagnoseOptions) => runDiagnosis(task, opts));
+
+  program
+    .command("demo")
+    .description("diagnose a bundled offline scenario (no AWS account needed)")
+    .argument("[name]", "scenario name; without one, lists them (or runs the first when not interactive)")
+    .option("--all", "run every scenario and print a one-line verdict each")
+    .addOption(outputOption())
+    .option("--no-color", "no colour in text output")
+    .action(async (name: string | undefined, opts: CommonOptions & { all?: boolean }) => {
+      const demos = await listDemos();
+      if (opts.all) {
+        let worst = 0;
+        for (const d of demos) {
+          const source = await openSource({ snapshot: d.path });
+          const { report } = await diagnoseTask(source, { task: d.taskArn });
+          const top = report.findings[0];
+          process.stdout.write(`${d.name.padEnd(34)} ${top ? `${top.id} (${top.severity}, ${top.confidence.toFixed(2)})` : "no finding"}\n`);
+          worst = Math.max(worst, exitCodeFor(report));
+        }
+        process.exitCode = 0;
+        return;
+      }
+      if (!name) {
+        if (process.stdout.isTTY && opts.output === "text") {
+          process.stdout.write("Bundled scenarios (run one with `ecs-doctor demo NAME`):\n\n");
+          for (const d of demos) process.stdout.write(`  ${d.name.padEnd(34)} ${d.description}\n`);
+          return;
+        }
+        name = demos[0].name;
+      }
+      const path = await demoPath(name);
+      await runDiagnosis(undefined, { ...opts, snapshot: path, timeout: 30 });
+    });
+
+  program
+    .command("explain")
+    .description("judge an error message alone, offline")
+    .argument("<message>", "the stoppedReason or container reason, quoted (- reads standard input)")
+    .addOption(outputOption())
+    .option("--no-color", "no colour in text output")
+    .action(async (message: string, opts: CommonOptions) => {
+      const text = message === "-" ? readFileSync(0, "utf8") : message;
+      const { explainMessage } = await import("./explain.js");
+      emit(explainMessage(text), opts);
+    });
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  program.exitOverride();
+  program.configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    const e = err as { code?: string; exitCode?: number; message?: string };
+    if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help") {
+      process.exitCode = 0;
+      return;
+    }
+    if (typeof e.code === "string" && e.code.startsWith("commander.")) {
+      process.exitCode = 2;
+      return;
+    }
+    if (err instanceof UsageError) {
+      process.stderr.write(`ecs-doctor: ${err.message}\n`);
+    } else {
+      process.stderr.write(`ecs-doctor: could not diagnose: ${(err as Error)?.message ?? String(err)}\n`);
+      if (process.env.ECS_DOCTOR_DEBUG) process.stderr.write(`${(err as Error)?.stack}\n`);
+    }
+    process.exitCode = 2;
+  }
+}

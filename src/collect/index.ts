@@ -1,0 +1,368 @@
+// Collect, then judge: this module asks the source (live AWS or a snapshot)
+// for everything a diagnosis needs, as concurrently as the dependencies allow,
+// and builds the one evidence model that diagnostics read.
+
+import { destinationPaths, isInterface, neededDestinations } from "../analysis/destinations.js";
+import type { ImageRef } from "../analysis/image-ref.js";
+import { isEgressTarget, routeFor, routeTableFor } from "../analysis/routes.js";
+import type { Instance, NetworkInterface, RouteTable, SecurityGroup, Service, Subnet, Task, TaskDefinition, VpcEndpoint } from "../model/aws.js";
+import type { Evidence, ImageEvidence, NetworkEvidence, PullOrigin, RoleEvidence, SecretReference } from "../model/evidence.js";
+import { type Fact, isKnown, known, mapFact, unknown, valueOf } from "../model/fact.js";
+import { UsageError } from "../errors.js";
+import type { Source } from "../source/source.js";
+import { secretReferences } from "./secrets.js";
+import { eniAttachment, failuresOf, imageRefFor, launchTypeOf, parseTaskLocator, serviceNameOf, type TaskLocator } from "./task.js";
+
+export type { TaskLocator } from "./task.js";
+
+/** The actions a pull needs, and the resource each applies to. */
+export const PULL_ACTIONS = ["ecr:GetAuthorizationToken", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"] as const;
+
+const notApplicable = <T>(value: T): Fact<T> => known(value);
+
+/** Reads the task the locator names; a missing task is a UsageError with the one-hour hint. */
+export async function readTask(source: Source, locator: TaskLocator): Promise<Task> {
+  const parsed = parseTaskLocator(locator);
+  if (!parsed.arn && !parsed.cluster && source.kind === "live") {
+    throw new UsageError(`task id ${parsed.taskId} needs --cluster (or give the full task ARN)`);
+  }
+  const res = await source.describeTasks(parsed.cluster, [parsed.arn ?? parsed.taskId]);
+  if (res.state !== "known") {
+    throw new UsageError(`cannot read the task: ${res.call} ${res.why === "denied" ? `was denied; grant ${res.permission} to the identity you run as` : `failed (${res.message})`}`);
+  }
+  const task = res.value[0];
+  if (!task) {
+    throw new UsageError(
+      source.kind === "live"
+        ? `task ${parsed.arn ?? parsed.taskId} was not found in cluster ${parsed.cluster ?? "default"} (${source.region}): ECS forgets stopped tasks about an hour after they stop; check the region and cluster, and next time capture it with \`ecs-doctor record\` and diagnose it with --snapshot`
+        : `task ${locator.task} is not in the snapshot's ecs.tasks: give one of its taskArns`,
+    );
+  }
+  return task;
+}
+
+export async function collectEvidence(source: Source, task: Task): Promise<Evidence> {
+  const accountId = (await source.accountId()) ?? task.taskArn?.split(":")[4] ?? "";
+  const region = source.region;
+  const cluster = task.clusterArn ?? "default";
+  const launchType = launchTypeOf(task);
+  const eni = eniAttachment(task);
+  const serviceName = serviceNameOf(task);
+
+  // Round 2: everything the task names directly.
+  const taskDefinitionP = task.taskDefinitionArn
+    ? source.describeTaskDefinition(task.taskDefinitionArn)
+    : Promise.resolve(notApplicable<TaskDefinition | null>(null));
+  const serviceP: Promise<Fact<Service | null>> = serviceName
+    ? source.describeServices(cluster, [serviceName]).then((f) => mapFact(f, (s) => s[0] ?? null))
+    : Promise.resolve(known(null));
+  const containerInstanceP = launchType === "EC2" && task.containerInstanceArn
+    ? source.describeContainerInstances(cluster, [task.containerInstanceArn]).then((f) => mapFact(f, (c) => c[0] ?? null))
+    : Promise.resolve(known(null));
+  const eniP: Promise<Fact<NetworkInterface | null>> = eni?.networkInterfaceId && launchType === "FARGATE"
+    ? source.describeNetworkInterfaces([eni.networkInterfaceId]).then((f) => mapFact(f, (n) => n[0] ?? null))
+    : Promise.resolve(known(null));
+  // EC2: the container instance's EC2 instance carries the pull.
+  const instanceP: Promise<Fact<Instance | null>> = containerInstanceP.then((ci) => {
+    if (ci.state !== "known") return ci;
+    const id = ci.value?.ec2InstanceId;
+    return id ? source.describeInstances([id]).then((f) => mapFact(f, (i) => i[0] ?? null)) : known(null);
+  });
+
+  const taskDefinition = await taskDefinitionP;
+  const def = valueOf(taskDefinition) ?? undefined;
+  const imageOf = (container: string) => imageRefFor(task, def, container);
+  const { scope, failures } = failuresOf(task, imageOf);
+
+  // The images to check: the failing containers', else every container's.
+  const refs = new Map<string, { ref: ImageRef; containers: string[] }>();
+  const failingContainers = failures.map((f) => f.container);
+  const containerNames = (def?.containerDefinitions ?? []).map((c) => c.name ?? "").filter(Boolean);
+  for (const c of task.containers ?? []) if (c.name && !containerNames.includes(c.name)) containerNames.push(c.name);
+  const checked = failingContainers.some((c) => containerNames.includes(c)) ? failingContainers : containerNames;
+  for (const name of checked) {
+    const ref = imageOf(name);
+    if (!ref) continue;
+    const entry = refs.get(ref.raw) ?? { ref, containers: [] };
+    entry.containers.push(name);
+    refs.set(ref.raw, entry);
+  }
+
+  const executionRoleArn = task.overrides?.executionRoleArn ?? def?.executionRoleArn ?? null;
+  const imagesP = Promise.all([...refs.values()].map(({ ref, containers }) => collectImage(source, ref, containers, def, accountId)));
+  const executionRoleP = executionRoleArn ? source.getRole(roleNameOf(executionRoleArn)) : Promise.resolve(known(null));
+  const ecrRepoArns = [...refs.values()].filter((r) => r.ref.kind === "ecr").map((r) => r.ref.repositoryArn!);
+  const simulationP = executionRoleArn && ecrRepoArns.length > 0
+    ? source.simulatePrincipalPolicy(executionRoleArn, [...PULL_ACTIONS], ["*", ...ecrRepoArns])
+    : Promise.resolve(known([]));
+  const secretsP = collectSecrets(source, def, region, accountId, scope);
+
+  const [service, containerInstance, instance, networkInterface] = await Promise.all([serviceP, containerInstanceP, instanceP, eniP]);
+  const origin = pullOrigin(launchType, eni, valueOf(service) ?? null, networkInterface, instance, task.platformVersion);
+  const networkP = collectNetwork(source, origin, networkInterface, region, refs, def, failures);
+
+  // EC2 without an execution role pulls with the instance profile's role.
+  const instanceProfileP = (async () => {
+    const arn = valueOf(instance)?.IamInstanceProfile?.Arn;
+    if (launchType !== "EC2" || !arn) return known(null);
+    return source.getInstanceProfile(arn.split("/").pop()!);
+  })();
+  const pullRoleP = (async (): Promise<RoleEvidence | null> => {
+    if (executionRoleArn) {
+      return { purpose: "execution-role", arn: executionRoleArn, role: await executionRoleP, simulation: await simulationP };
+    }
+    if (launchType !== "EC2") return null;
+    const profile = await instanceProfileP;
+    if (profile.state !== "known") return { purpose: "instance-role", arn: "unknown", role: profile, simulation: known([]) };
+    const role = profile.value?.Roles?.[0];
+    if (!role?.Arn) return null;
+    const [full, simulation] = await Promise.all([
+      source.getRole(role.RoleName ?? roleNameOf(role.Arn)),
+      ecrRepoArns.length > 0 ? source.simulatePrincipalPolicy(role.Arn, [...PULL_ACTIONS], ["*", ...ecrRepoArns]) : Promise.resolve(known([])),
+    ]);
+    return { purpose: "instance-role", arn: role.Arn, role: full, simulation };
+  })();
+
+  const [images, network, executionRole, pullRole, secrets, instanceProfile] = await Promise.all([
+    imagesP, networkP, executionRoleP, pullRoleP, secretsP, instanceProfileP,
+  ]);
+  return {
+    region,
+    accountId,
+    source: source.kind,
+    task,
+    clusterArn: cluster,
+    launchType,
+    taskDefinition,
+    service,
+    containerInstance,
+    instance,
+    instanceProfile,
+    scope,
+    failures,
+    images,
+    network,
+    executionRoleArn,
+    pullRole,
+    executionRole,
+    secrets,
+    ephemeralStorageGiB: task.ephemeralStorage?.sizeInGiB ?? def?.ephemeralStorage?.sizeInGiB ?? 20,
+  };
+}
+
+export function roleNameOf(arn: string): string {
+  return arn.split("/").pop() ?? arn;
+}
+
+async function collectImage(source: Source, ref: ImageRef, containers: string[], def: TaskDefinition | undefined, accountId: string): Promise<ImageEvidence> {
+  const definitions = (def?.containerDefinitions ?? []).filter((d) => containers.includes(d.name ?? ""));
+  const none = known(null);
+  if (ref.kind !== "ecr" || !ref.registryId) {
+    return { ref, containers, definitions, repository: none, image: none, otherImages: known([]), manifest: none, repositoryPolicy: none, pullThroughCacheRules: known([]) };
+  }
+  const registry = ref.registryId;
+  const imageId = ref.digest ? { imageDigest: ref.digest } : { imageTag: ref.tag };
+  const [repository, image, manifest, repositoryPolicy, pullThroughCacheRules] = await Promise.all([
+    source.describeRepositories(registry, [ref.repository]).then((f) => mapFact(f, (r) => r[0] ?? null)),
+    source.describeImages(registry, ref.repository, [imageId]).then((f) => mapFact(f, (d) => d[0] ?? null)),
+    source.batchGetImage(registry, ref.repository, [imageId]).then((f) => mapFact(f, (i) => i[0] ?? null)),
+    registry !== accountId ? source.getRepositoryPolicy(registry, ref.repository) : Promise.resolve(known(null)),
+    source.describePullThroughCacheRules(registry),
+  ]);
+  // The nearest tags are worth a call only when the one asked for is missing.
+  const otherImages = isKnown(repository) && repository.value && isKnown(image) && image.value === null
+    ? await source.describeImages(registry, ref.repository)
+    : known([]);
+  return { ref, containers, definitions, repository, image, otherImages, manifest, repositoryPolicy, pullThroughCacheRules };
+}
+
+async function collectSecrets(source: Source, def: TaskDefinition | undefined, region: string, accountId: string, scope: Evidence["scope"]): Promise<SecretReference[]> {
+  const refs = secretReferences(def, region, accountId);
+  // Secrets matter only when the task could have failed on them; each one is a call.
+  const needed = scope === "init" || scope === "pull" ? refs : [];
+  const ssmNames = [...new Set(needed.filter((r) => r.store === "ssm").map((r) => r.lookupId))];
+  const ssmP = ssmNames.length > 0 ? source.describeParameters(ssmNames) : Promise.resolve(known([]));
+  const secretIds = [...new Set(needed.filter((r) => r.store === "secretsmanager").map((r) => r.lookupId))];
+  const secretFacts = new Map(await Promise.all(secretIds.map(async (id) => [id, await source.describeSecret(id)] as const)));
+  const ssm = await ssmP;
+  return refs.map((r) => {
+    if (!needed.includes(r)) return { ...r, secret: unknown("not-captured", r.store === "ssm" ? "ssm:DescribeParameters" : "secretsmanager:DescribeSecret", "not read: the task did not fail at start") };
+    if (r.store === "secretsmanager") return { ...r, secret: secretFacts.get(r.lookupId)! };
+    return { ...r, secret: mapFact(ssm, (ps) => ps.find((p) => p.Name === r.lookupId || p.ARN === r.lookupId || p.Name === `/${r.lookupId}` || (p.ARN && r.lookupId.startsWith("arn:") && p.ARN === r.lookupId)) ?? null) };
+  });
+}
+
+function pullOrigin(
+  launchType: Evidence["launchType"],
+  eni: ReturnType<typeof eniAttachment>,
+  service: Service | null,
+  networkInterface: Fact<NetworkInterface | null>,
+  instance: Fact<Instance | null>,
+  _platformVersion: string | undefined,
+): Fact<PullOrigin | null> {
+  if (launchType === "EC2") {
+    if (instance.state !== "known") return instance;
+    const i = instance.value;
+    if (!i) return known(null);
+    const primary = (i.NetworkInterfaces ?? []).find((n) => n.Attachment?.DeviceIndex === 0);
+    const groups = (primary?.Groups ?? i.SecurityGroups ?? []).map((g) => g.GroupId ?? "").filter(Boolean);
+    return known({
+      kind: "container-instance",
+      networkInterfaceId: primary?.NetworkInterfaceId,
+      subnetId: primary?.SubnetId ?? i.SubnetId ?? "",
+      securityGroupIds: known(groups),
+      publicIp: known(Boolean(i.PublicIpAddress ?? primary?.Association?.PublicIp)),
+      privateIp: i.PrivateIpAddress,
+      instanceId: i.InstanceId,
+      readFrom: `instance ${i.InstanceId}`,
+    });
+  }
+  if (launchType === "EXTERNAL" || !eni?.subnetId) return known(null);
+  const awsvpc = service?.networkConfiguration?.awsvpcConfiguration;
+  const n = valueOf(networkInterface);
+  let securityGroupIds: Fact<string[]>;
+  let readFrom: string;
+  if (n?.Groups) {
+    securityGroupIds = known(n.Groups.map((g) => g.GroupId ?? "").filter(Boolean));
+    readFrom = `network interface ${n.NetworkInterfaceId}`;
+  } else if (awsvpc?.securityGroups) {
+    securityGroupIds = known(awsvpc.securityGroups);
+    readFrom = `service ${service?.serviceName} networkConfiguration`;
+  } else {
+    securityGroupIds = unknown("not-captured", "ec2:DescribeNetworkInterfaces", "the task's network interface is gone and no service names its security groups");
+    readFrom = "task attachment";
+  }
+  let publicIp: Fact<boolean>;
+  if (n?.Association?.PublicIp) publicIp = known(true);
+  else if (awsvpc?.assignPublicIp) publicIp = known(awsvpc.assignPublicIp.toUpperCase() === "ENABLED");
+  else if (n) publicIp = known(false);
+  else publicIp = unknown("not-captured", "ecs:DescribeServices", "the task was not started by a service, so its assignPublicIp setting is not recorded");
+  return known({
+    kind: "task-eni",
+    networkInterfaceId: eni.networkInterfaceId,
+    subnetId: eni.subnetId,
+    securityGroupIds,
+    publicIp,
+    privateIp: eni.privateIp,
+    readFrom,
+  });
+}
+
+async function collectNetwork(
+  source: Source,
+  originFact: Fact<PullOrigin | null>,
+  networkInterface: Fact<NetworkInterface | null>,
+  region: string,
+  refs: Map<string, { ref: ImageRef; containers: string[] }>,
+  def: TaskDefinition | undefined,
+  failures: Evidence["failures"],
+): Promise<NetworkEvidence> {
+  const origin = valueOf(originFact);
+  const absent = known(null);
+  if (!origin) {
+    const why = originFact;
+    const blank = <T>(v: T): Fact<T> => (why.state === "known" ? known(v) : why);
+    return {
+      origin: originFact, subnet: blank(null), vpc: blank(null), vpcAttributes: blank(null), dhcpOptions: blank(null),
+      routeTables: blank([]), internetGateways: blank([]), egressOnlyInternetGateways: blank([]), natGateways: blank([]),
+      vpcEndpoints: blank([]), securityGroups: blank([]), networkAcl: blank(null), prefixLists: blank([]), networkInterface,
+      routeTable: blank(null), internetRoute: blank(null), hasEgressRoute: blank(false), destinations: blank([]), natPath: blank(null),
+      reliesOnEndpoints: blank(false),
+    };
+  }
+  const subnetP = source.describeSubnets([origin.subnetId]).then((f) => mapFact(f, (s) => s[0] ?? null));
+  const aclP = source.describeNetworkAcls(origin.subnetId).then((f) => mapFact(f, (a) => a[0] ?? null));
+  const subnet = await subnetP;
+  const vpcId = valueOf(subnet)?.VpcId ?? valueOf(networkInterface)?.VpcId;
+  const vpcUnknown: Fact<never> | undefined = subnet.state !== "known" ? subnet : undefined;
+  const inVpc = <T>(fn: (vpc: string) => Promise<Fact<T>>, fallback: T): Promise<Fact<T>> =>
+    vpcId ? fn(vpcId) : Promise.resolve(vpcUnknown ?? known(fallback));
+  const originGroups = valueOf(origin.securityGroupIds) ?? [];
+  const [vpcs, vpcAttributes, routeTables, internetGateways, natGateways, vpcEndpoints, originSgs, networkAcl] = await Promise.all([
+    inVpc((v) => source.describeVpcs([v]), []),
+    inVpc((v) => source.describeVpcAttributes(v), null),
+    inVpc((v) => source.describeRouteTables(v), [] as RouteTable[]),
+    inVpc((v) => source.describeInternetGateways(v), []),
+    inVpc((v) => source.describeNatGateways(v), []),
+    inVpc((v) => source.describeVpcEndpoints(v), [] as VpcEndpoint[]),
+    originGroups.length > 0 ? source.describeSecurityGroups(originGroups) : Promise.resolve(known<SecurityGroup[]>([])),
+    aclP,
+  ]);
+  const vpc = mapFact(vpcs, (v) => v[0] ?? null);
+
+  // Round 4: what those name.
+  const endpointGroups = (valueOf(vpcEndpoints) ?? []).filter(isInterface).flatMap((e) => (e.Groups ?? []).map((g) => g.GroupId ?? ""));
+  const extraGroups = [...new Set(endpointGroups.filter((g) => g && !originGroups.includes(g)))];
+  const prefixListIds = new Set<string>();
+  for (const t of valueOf(routeTables) ?? []) for (const r of t.Routes ?? []) if (r.DestinationPrefixListId) prefixListIds.add(r.DestinationPrefixListId);
+  for (const g of valueOf(originSgs) ?? []) for (const p of g.IpPermissionsEgress ?? []) for (const pl of p.PrefixListIds ?? []) if (pl.PrefixListId) prefixListIds.add(pl.PrefixListId);
+  const eigwIds = new Set<string>();
+  for (const t of valueOf(routeTables) ?? []) for (const r of t.Routes ?? []) if (r.EgressOnlyInternetGatewayId) eigwIds.add(r.EgressOnlyInternetGatewayId);
+  const dhcpId = valueOf(vpc)?.DhcpOptionsId;
+  const [endpointSgs, prefixLists, egressOnlyInternetGateways, dhcp] = await Promise.all([
+    extraGroups.length > 0 ? source.describeSecurityGroups(extraGroups) : Promise.resolve(known<SecurityGroup[]>([])),
+    prefixListIds.size > 0 ? source.describeManagedPrefixLists([...prefixListIds]) : Promise.resolve(known([])),
+    eigwIds.size > 0 ? source.describeEgressOnlyInternetGateways([...eigwIds]) : Promise.resolve(known([])),
+    dhcpId && dhcpId !== "default" ? source.describeDhcpOptions([dhcpId]).then((f) => mapFact(f, (d) => d[0] ?? null)) : Promise.resolve(absent),
+  ]);
+  const securityGroups: Fact<SecurityGroup[]> =
+    originSgs.state !== "known" ? originSgs : known([...originSgs.value, ...(valueOf(endpointSgs) ?? [])]);
+
+  // Derived facts, computed once.
+  const routeTable = mapFact(routeTables, (tables) => routeTableFor(origin.subnetId, tables));
+  const table = valueOf(routeTable)?.table ?? null;
+  const lists = valueOf(prefixLists) ?? [];
+  const ipv6Only = valueOf(subnet)?.Ipv6Native === true;
+  const internetRoute = mapFact(routeTable, (rt) => (rt ? routeFor(rt.table, { ipv6: ipv6Only }, lists) : null));
+  const hasEgressRoute = mapFact(routeTable, (rt) => {
+    if (!rt) return false;
+    return (rt.table.Routes ?? []).some((r) => {
+      const m = routeFor({ ...rt.table, Routes: [r] }, { ipv6: ipv6Only }, lists) ?? routeFor({ ...rt.table, Routes: [r] }, { ipv6: !ipv6Only }, lists);
+      return m !== null && isEgressTarget(m.target.kind);
+    });
+  });
+  const endpoints = valueOf(vpcEndpoints) ?? [];
+  const allTables = valueOf(routeTables) ?? [];
+  const destinationsList = neededDestinations([...refs.values()].map((r) => r.ref), def, region, failures);
+  const destinations: Fact<import("../model/evidence.js").DestinationPath[]> =
+    routeTable.state !== "known" ? routeTable
+      : vpcEndpoints.state !== "known" && destinationsList.some((d) => d.endpointServiceName) ? vpcEndpoints
+        : known(destinationPaths(destinationsList, region, table, endpoints, allTables, lists));
+  const natPath = mapFact(internetRoute, (route) => {
+    if (!route || route.target.kind !== "nat-gateway") return null;
+    const natGateway = (valueOf(natGateways) ?? []).find((n) => n.NatGatewayId === route.target.id) ?? null;
+    const natTable = natGateway?.SubnetId ? routeTableFor(natGateway.SubnetId, allTables) : null;
+    return {
+      natGateway,
+      routeTableId: natTable?.table.RouteTableId,
+      route: natTable ? routeFor(natTable.table, {}, lists) ?? undefined : undefined,
+    };
+  });
+  const reliesOnEndpoints = mapFact(hasEgressRoute, (egress) =>
+    !egress && endpoints.some((e) => (isInterface(e) && (e.ServiceName ?? "").match(/\.ecr\.(api|dkr)$/)) || (!isInterface(e) && (e.ServiceName ?? "").endsWith(".s3"))),
+  );
+  return {
+    origin: originFact,
+    subnet,
+    vpc,
+    vpcAttributes,
+    dhcpOptions: dhcp,
+    routeTables,
+    internetGateways,
+    egressOnlyInternetGateways,
+    natGateways,
+    vpcEndpoints,
+    securityGroups,
+    networkAcl,
+    prefixLists,
+    networkInterface,
+    routeTable,
+    internetRoute,
+    hasEgressRoute,
+    destinations,
+    natPath,
+    reliesOnEndpoints,
+  };
+}
+
+export type { Subnet };

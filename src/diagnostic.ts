@@ -1,0 +1,87 @@
+// The shape every diagnostic shares (one file per cause id under diagnostics/),
+// and the finding it produces. Diagnostics are pure: evidence in, results out.
+
+import type { FailureKind } from "./analysis/message.js";
+import type { Evidence } from "./model/evidence.js";
+import type { Unknown } from "./model/fact.js";
+
+export const FINDING_IDS = [
+  "no-route-to-registry", "public-ip-missing", "route-blackhole", "nat-gateway-no-internet", "vpc-endpoint-missing",
+  "vpc-endpoint-private-dns-disabled", "vpc-dns-disabled", "custom-dns-resolution", "vpc-endpoint-security-group-blocks",
+  "vpc-endpoint-policy-denies", "security-group-egress-blocked", "network-acl-blocks", "execution-role-missing",
+  "execution-role-not-assumable", "pull-role-lacks-ecr-permissions", "ecr-repository-policy-denies", "repository-not-found",
+  "image-not-found", "image-platform-mismatch", "registry-rate-limited", "registry-credentials-missing",
+  "registry-credentials-unreadable", "secrets-unreadable", "container-instance-disk-full", "ephemeral-storage-full",
+  "unexplained-pull-failure", "not-a-pull-failure",
+] as const;
+
+export type FindingId = (typeof FINDING_IDS)[number];
+export type Severity = "error" | "warning" | "info";
+
+export interface EvidenceItem {
+  /** A real resource id, ARN or name (`rtb-0aaa`, `container web`). */
+  resource: string;
+  /** What was seen there, with the field and value (`no route covers 0.0.0.0/0`). */
+  fact: string;
+}
+
+export interface Fix {
+  summary: string;
+  /** Console steps, imperative. */
+  steps?: string[];
+  /** AWS CLI commands with the ids filled in. */
+  commands?: string[];
+  docs?: string[];
+}
+
+/**
+ * How strongly the configuration establishes the cause:
+ * `proven` the configuration shows the break; `likely` it shows a cause that
+ * usually breaks the pull; `possible` it cannot rule the cause out; `message`
+ * only the error message points here.
+ */
+export type Certainty = "proven" | "likely" | "possible" | "message";
+
+export interface DraftFinding {
+  severity: Severity;
+  certainty: Certainty;
+  title: string;
+  explanation: string;
+  evidence: EvidenceItem[];
+  fixes: Fix[];
+  /** The container the finding concerns, when it is about one. */
+  container?: string;
+}
+
+export type CheckResult =
+  | { status: "fail"; findings: DraftFinding[] }
+  | { status: "pass"; title?: string }
+  | { status: "skip"; reason: string; unknown?: Unknown }
+  /** The check does not apply to this task (an ECR check on a Docker Hub image). */
+  | { status: "n/a" };
+
+export interface Diagnostic {
+  id: FindingId;
+  /** What the check verifies, as a passed line reads it. */
+  title: string;
+  /** The AWS documentation pages for this cause. */
+  docs: string[];
+  /**
+   * The kinds of failure message this cause produces. A message of another
+   * kind (a `manifest unknown` against a route) lowers the finding's rank.
+   */
+  messageKinds: FailureKind[];
+  check(evidence: Evidence): CheckResult;
+}
+
+export function defineDiagnostic(d: Diagnostic): Diagnostic {
+  return d;
+}
+
+// Small builders the diagnostics share.
+export const pass = (title?: string): CheckResult => ({ status: "pass", title });
+export const notApplicable: CheckResult = { status: "n/a" };
+export const fail = (...findings: DraftFinding[]): CheckResult => ({ status: "fail", findings });
+export function skip(reason: string, u?: Unknown): CheckResult {
+  return { status: "skip", reason, unknown: u };
+}

@@ -1,0 +1,195 @@
+// The evidence model: everything the collectors learned about one failed task,
+// with the derived facts (the route table that applies, the path each request
+// of the pull takes) computed once. Diagnostics read only this.
+
+import type { ImageRef } from "../analysis/image-ref.js";
+import type { MessageSignals } from "../analysis/message.js";
+import type {
+  ContainerDefinition, ContainerInstance, DhcpOptions, EgressOnlyInternetGateway, Image, ImageDetail, Instance,
+  InstanceProfile, InternetGateway, ManagedPrefixList, NatGateway, NetworkAcl, NetworkInterface, ParameterMetadata,
+  PullThroughCacheRule, Repository, RepositoryPolicy, Role, Route, RouteTable, SecretMetadata, SecurityGroup, Service,
+  Subnet, Task, TaskDefinition, Vpc, VpcAttributes, VpcEndpoint,
+} from "./aws.js";
+import type { Fact } from "./fact.js";
+import type { SimulationResult } from "../source/source.js";
+
+/** One container whose reason (or the task's stoppedReason standing in) shows a failure. */
+export interface ContainerFailure {
+  container: string;
+  image?: ImageRef;
+  message: string;
+  /** Where the message came from: the container's reason or the task's stoppedReason. */
+  from: "container" | "task";
+  signals: MessageSignals;
+}
+
+export interface ImageEvidence {
+  ref: ImageRef;
+  /** Containers that use this image. */
+  containers: string[];
+  /** The task definition's container definitions for those containers. */
+  definitions: ContainerDefinition[];
+  /** ECR only: the repository, null when it does not exist. */
+  repository: Fact<Repository | null>;
+  /** ECR only: the image detail for the tag or digest, null when it does not exist. */
+  image: Fact<ImageDetail | null>;
+  /** ECR only, read when the image is missing: the repository's images, newest first. */
+  otherImages: Fact<ImageDetail[]>;
+  /** ECR only: the manifest (an image index lists its platforms). */
+  manifest: Fact<Image | null>;
+  /** ECR only, for a repository of another account: its policy, null when it has none. */
+  repositoryPolicy: Fact<RepositoryPolicy | null>;
+  /** ECR only: pull through cache rules of the registry. */
+  pullThroughCacheRules: Fact<PullThroughCacheRule[]>;
+}
+
+/** Where the pull leaves from: the task's ENI (Fargate) or the container instance (EC2). */
+export interface PullOrigin {
+  kind: "task-eni" | "container-instance";
+  networkInterfaceId?: string;
+  subnetId: string;
+  securityGroupIds: Fact<string[]>;
+  /** Whether the interface has (or, for a Fargate task, was given) a public IPv4 address. */
+  publicIp: Fact<boolean>;
+  privateIp?: string;
+  instanceId?: string;
+  /** Where the security groups and public IP were read from, for evidence. */
+  readFrom: string;
+}
+
+export type RouteTargetKind =
+  | "local" | "internet-gateway" | "nat-gateway" | "egress-only-internet-gateway" | "transit-gateway"
+  | "vpc-peering-connection" | "virtual-private-gateway" | "network-interface" | "gateway-load-balancer-endpoint"
+  | "gateway-endpoint" | "core-network" | "carrier-gateway" | "local-gateway" | "unknown";
+
+export interface RouteTarget {
+  kind: RouteTargetKind;
+  id: string;
+}
+
+/** The route a destination takes out of a route table: longest prefix match, prefix lists included. */
+export interface RouteMatch {
+  routeTableId: string;
+  route: Route;
+  /** The route's destination as written (CIDR or prefix list id). */
+  destination: string;
+  target: RouteTarget;
+  blackhole: boolean;
+}
+
+export type ServiceName = "ecr-api" | "ecr-dkr" | "s3" | "logs" | "secretsmanager" | "ssm" | "kms" | "registry";
+
+/** One endpoint the task needs to reach at start. */
+export interface Destination {
+  service: ServiceName;
+  /** The host name the request goes to. */
+  host: string;
+  region: string;
+  /** Why the task needs it ("image web:1.4.2", "awslogs log driver"). */
+  why: string;
+  /** The VPC endpoint service name that can serve it, if any. */
+  endpointServiceName?: string;
+  /** True for the destination a message names as the one that failed. */
+  failed?: boolean;
+  /** The IP address the message says the request tried. */
+  ip?: string;
+}
+
+/** How one destination is reached from the pull's subnet. */
+export interface DestinationPath {
+  destination: Destination;
+  via: "interface-endpoint" | "gateway-endpoint" | "internet";
+  /** The endpoint that serves it (interface or gateway), when via an endpoint. */
+  endpoint?: VpcEndpoint;
+  /** The route the request takes when it goes over the internet path. */
+  route?: RouteMatch;
+}
+
+export interface NatGatewayPath {
+  natGateway: NatGateway | null;
+  /** The NAT gateway's own subnet's route toward the internet. */
+  route?: RouteMatch;
+  routeTableId?: string;
+}
+
+export interface NetworkEvidence {
+  origin: Fact<PullOrigin | null>;
+  subnet: Fact<Subnet | null>;
+  vpc: Fact<Vpc | null>;
+  vpcAttributes: Fact<VpcAttributes | null>;
+  dhcpOptions: Fact<DhcpOptions | null>;
+  routeTables: Fact<RouteTable[]>;
+  internetGateways: Fact<InternetGateway[]>;
+  egressOnlyInternetGateways: Fact<EgressOnlyInternetGateway[]>;
+  natGateways: Fact<NatGateway[]>;
+  vpcEndpoints: Fact<VpcEndpoint[]>;
+  /** The pull origin's groups and the endpoints' groups. */
+  securityGroups: Fact<SecurityGroup[]>;
+  networkAcl: Fact<NetworkAcl | null>;
+  prefixLists: Fact<ManagedPrefixList[]>;
+  networkInterface: Fact<NetworkInterface | null>;
+  // Derived once by the collectors:
+  /** The route table that applies to the subnet: its explicit association, else the VPC's main table. */
+  routeTable: Fact<{ table: RouteTable; main: boolean } | null>;
+  /** What the subnet's route table does with an internet address. */
+  internetRoute: Fact<RouteMatch | null>;
+  /** The subnet has a route to an internet, NAT or transit gateway, peering or appliance. */
+  hasEgressRoute: Fact<boolean>;
+  /** Per needed destination: how it is reached. */
+  destinations: Fact<DestinationPath[]>;
+  /** When the internet route goes to a NAT gateway: that gateway and its own route out. */
+  natPath: Fact<NatGatewayPath | null>;
+  /** The VPC relies on endpoints (findings.md "Endpoints or routes"). */
+  reliesOnEndpoints: Fact<boolean>;
+}
+
+export interface RoleEvidence {
+  /** Which role pulls and why. */
+  purpose: "execution-role" | "instance-role";
+  arn: string;
+  role: Fact<Role | null>;
+  /** IAM's own simulation of the pull actions, when the live account allows it. */
+  simulation: Fact<SimulationResult[]>;
+}
+
+export interface SecretReference {
+  container: string;
+  /** `secrets`, `secretOptions` or `repositoryCredentials`. */
+  field: "secrets" | "secretOptions" | "repositoryCredentials";
+  name?: string;
+  valueFrom: string;
+  store: "secretsmanager" | "ssm";
+  /** The ARN or name to look up (JSON key and version suffixes removed). */
+  lookupId: string;
+  /** The ARN IAM sees for a permission check. */
+  resourceArn: string;
+  secret: Fact<SecretMetadata | ParameterMetadata | null>;
+}
+
+export interface Evidence {
+  region: string;
+  accountId: string;
+  source: "live" | "snapshot";
+  task: Task;
+  clusterArn: string;
+  launchType: "FARGATE" | "EC2" | "EXTERNAL";
+  taskDefinition: Fact<TaskDefinition | null>;
+  /** The service that started the task (from its group), null when none did. */
+  service: Fact<Service | null>;
+  containerInstance: Fact<ContainerInstance | null>;
+  instance: Fact<Instance | null>;
+  instanceProfile: Fact<InstanceProfile | null>;
+  /** Whether the task's failure is in scope: a pull, an initialisation, an assume-role failure. */
+  scope: "pull" | "init" | "assume-role" | "none";
+  failures: ContainerFailure[];
+  images: ImageEvidence[];
+  network: NetworkEvidence;
+  /** The execution role the task definition (or an override) names; null when it names none. */
+  executionRoleArn: string | null;
+  /** The role that pulls: the execution role, or the instance role on EC2 without one. */
+  pullRole: RoleEvidence | null;
+  executionRole: Fact<Role | null>;
+  secrets: SecretReference[];
+  /** The task's ephemeral storage in GiB (task, else task definition, else 20). */
+  ephemeralStorageGiB: number;
+}

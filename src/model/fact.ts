@@ -1,0 +1,60 @@
+// Every piece of evidence carries its state: known (possibly known absent:
+// null or an empty list), or unknown with the call that could not be made
+// and the permission that would allow it.
+
+export type UnknownWhy = "denied" | "throttled" | "timeout" | "failed" | "not-captured";
+
+export interface Unknown {
+  state: "unknown";
+  why: UnknownWhy;
+  /** The call as IAM names it, e.g. `ec2:DescribeVpcEndpoints`. */
+  call: string;
+  /** The IAM permission that the call needs (usually the same name). */
+  permission: string;
+  message: string;
+}
+
+export interface Known<T> {
+  state: "known";
+  value: T;
+}
+
+export type Fact<T> = Known<T> | Unknown;
+
+export function known<T>(value: T): Known<T> {
+  return { state: "known", value };
+}
+
+export function unknown(why: UnknownWhy, call: string, message: string, permission = call): Unknown {
+  return { state: "unknown", why, call, permission, message };
+}
+
+export function isKnown<T>(fact: Fact<T>): fact is Known<T> {
+  return fact.state === "known";
+}
+
+/** The value, or undefined where the fact is unknown. */
+export function valueOf<T>(fact: Fact<T>): T | undefined {
+  return fact.state === "known" ? fact.value : undefined;
+}
+
+/** Applies `fn` to a known value; an unknown fact passes through unchanged. */
+export function mapFact<T, U>(fact: Fact<T>, fn: (value: T) => U): Fact<U> {
+  return fact.state === "known" ? known(fn(fact.value)) : fact;
+}
+
+/** A human phrase for why a fact is unknown: "ec2:DescribeVpcEndpoints was denied". */
+export function unknownReason(u: Unknown): string {
+  switch (u.why) {
+    case "denied":
+      return `${u.call} was denied (grant ${u.permission})`;
+    case "throttled":
+      return `${u.call} was throttled after retries`;
+    case "timeout":
+      return `${u.call} did not answer in time`;
+    case "not-captured":
+      return `${u.call} was not captured in the snapshot`;
+    default:
+      return `${u.call} failed: ${u.message}`;
+  }
+}

@@ -1,0 +1,69 @@
+import type { Report } from "../model/report.js";
+
+const esc = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
+const MARK = { pass: "✅", fail: "❌", unknown: "❔", caution: "⚠️" } as const;
+
+function mermaid(r: Report): string[] {
+  if (!r.path || r.path.length === 0) return [];
+  const lines = ["```mermaid", "flowchart LR"];
+  const ids = new Map<string, string>();
+  const node = (key: string, label: string, status: keyof typeof MARK) => {
+    if (!ids.has(key)) {
+      const n = `n${ids.size}`;
+      ids.set(key, n);
+      lines.push(`  ${n}["${MARK[status]} ${label.replace(/"/g, "'")}"]`);
+      if (status === "fail") lines.push(`  style ${n} stroke:#d00,stroke-width:2px`);
+    }
+    return ids.get(key)!;
+  };
+  const edges = new Set<string>();
+  for (const p of r.path) {
+    let prev: string | undefined;
+    for (const h of p.hops) {
+      const n = node(`${h.kind}:${h.id}`, h.id === h.label ? h.label : `${h.label}<br/>${h.id}`, h.status);
+      if (prev && !edges.has(`${prev}-${n}`)) {
+        edges.add(`${prev}-${n}`);
+        lines.push(`  ${prev} --> ${n}`);
+      }
+      prev = n;
+    }
+  }
+  lines.push("```");
+  return lines;
+}
+
+export function renderMarkdown(r: Report): string {
+  const out: string[] = ["# ecs-doctor report", ""];
+  if (r.task) {
+    out.push(`**Task** \`${r.task.taskArn}\` — ${r.task.lastStatus}${r.task.stopCode ? ` (${r.task.stopCode})` : ""}`, "");
+    for (const c of r.task.containers) {
+      out.push(`- container **${c.name}**: \`${c.image ?? "?"}\``);
+      if (c.reason) out.push(`  > ${esc(c.reason)}`);
+    }
+    if (!r.task.containers.some((c) => c.reason) && r.task.stoppedReason) out.push(`> ${esc(r.task.stoppedReason)}`);
+    out.push("");
+  }
+  const chart = mermaid(r);
+  if (chart.length > 0) out.push("## Path", "", ...chart, "");
+  out.push("## Findings", "");
+  if (r.findings.length === 0) out.push("No problem found.", "");
+  for (const f of r.findings) {
+    out.push(`### ${f.rank}. ${f.title}`, "", `\`${f.id}\` · ${f.severity} · confidence ${f.confidence.toFixed(2)}`, "", f.explanation, "");
+    if (f.evidence.length > 0) {
+      out.push("| resource | what was seen |", "| --- | --- |");
+      for (const e of f.evidence) out.push(`| \`${esc(e.resource)}\` | ${esc(e.fact)} |`);
+      out.push("");
+    }
+    for (const x of f.fixes) {
+      out.push(`**Fix:** ${x.summary}`, "");
+      for (const step of x.steps ?? []) out.push(`1. ${step}`);
+      if ((x.steps ?? []).length > 0) out.push("");
+      if ((x.commands ?? []).length > 0) out.push("```sh", ...(x.commands ?? []), "```", "");
+      for (const d of x.docs ?? []) out.push(`- ${d}`);
+      if ((x.docs ?? []).length > 0) out.push("");
+    }
+  }
+  if (r.passed.length > 0) out.push("## Passed", "", ...r.passed.map((p) => `- \`${p.check}\`: ${p.title}`), "");
+  if (r.skipped.length > 0) out.push("## Skipped", "", ...r.skipped.map((s) => `- \`${s.check}\`: ${s.reason}`), "");
+  return `${out.join("\n").trimEnd()}\n`;
+}

@@ -1,0 +1,74 @@
+import type { Finding, Hop, Report } from "../model/report.js";
+import { PLAIN, type Style } from "./style.js";
+
+const MARK: Record<Hop["status"], string> = { pass: "✓", fail: "✗", unknown: "?", caution: "!" };
+
+function wrapText(text: string, width: number, indent: string): string {
+  const words = text.split(/\s+/);
+  const lines: string[] = [];
+  let line = "";
+  for (const w of words) {
+    if (line && line.length + 1 + w.length > width) {
+      lines.push(line);
+      line = w;
+    } else line = line ? `${line} ${w}` : w;
+  }
+  if (line) lines.push(line);
+  return lines.map((l) => indent + l).join("\n");
+}
+
+function severity(f: Finding, s: Style): string {
+  const label = f.severity.toUpperCase();
+  return f.severity === "error" ? s.red(label) : f.severity === "warning" ? s.yellow(label) : s.cyan(label);
+}
+
+export function hopLine(hops: Hop[], s: Style = PLAIN): string {
+  return hops
+    .map((h) => {
+      const m = MARK[h.status];
+      const colored = h.status === "pass" ? s.green(m) : h.status === "fail" ? s.red(m) : s.yellow(m);
+      return `${colored} ${h.label} ${h.id === h.label ? "" : s.dim(h.id)}`.trimEnd();
+    })
+    .join(" → ");
+}
+
+export function renderText(r: Report, s: Style = PLAIN, width = 100): string {
+  const out: string[] = [];
+  if (r.task) {
+    const taskId = r.task.taskArn.split("/").pop();
+    const cluster = r.task.clusterArn?.split("/").pop();
+    out.push(s.bold(`Task ${taskId}${cluster ? ` (cluster ${cluster})` : ""}: ${r.task.lastStatus}${r.task.stopCode ? `, ${r.task.stopCode}` : ""}`));
+    const failing = r.task.containers.filter((c) => c.reason);
+    for (const c of failing.length > 0 ? failing : r.task.containers) {
+      out.push(`  container ${s.bold(c.name)}: ${c.image ?? "?"}`);
+      if (c.reason) out.push(wrapText(c.reason, width - 4, "    "));
+    }
+    if (failing.length === 0 && r.task.stoppedReason) out.push(wrapText(`stoppedReason: ${r.task.stoppedReason}`, width - 2, "  "));
+  } else if (r.source?.kind === "message") {
+    out.push(s.bold("Error message, judged alone (no AWS call):"));
+  }
+  if (r.path && r.path.length > 0) {
+    out.push("", s.bold("Path"));
+    for (const p of r.path) out.push(`  ${hopLine(p.hops, s)}`);
+  }
+  out.push("");
+  if (r.findings.length === 0) out.push(s.green("No problem found."));
+  for (const f of r.findings) {
+    out.push(`${s.bold(`${f.rank}.`)} ${severity(f, s)} ${s.bold(f.title)} ${s.dim(`[${f.id}, confidence ${f.confidence.toFixed(2)}]`)}`);
+    out.push(wrapText(f.explanation, width - 3, "   "));
+    if (f.evidence.length > 0) {
+      out.push(`   ${s.dim("Evidence:")}`);
+      for (const e of f.evidence) out.push(`     ${s.cyan(e.resource)}  ${e.fact}`);
+    }
+    for (const x of f.fixes) {
+      out.push(`   ${s.green("Fix:")} ${x.summary}`);
+      for (const step of x.steps ?? []) out.push(`     - ${step}`);
+      for (const c of x.commands ?? []) out.push(`     $ ${c}`);
+      for (const d of x.docs ?? []) out.push(`     ${s.dim(d)}`);
+    }
+    out.push("");
+  }
+  if (r.passed.length > 0) out.push(`${s.green(`Passed (${r.passed.length}):`)} ${r.passed.map((p) => p.check).join(", ")}`);
+  for (const k of r.skipped) out.push(`${s.yellow("Skipped:")} ${k.check}: ${k.reason}`);
+  return `${out.join("\n").trimEnd()}\n`;
+}

@@ -1,0 +1,33 @@
+// Opens the source a command reads: a snapshot file, or the live account.
+// The live source (and with it the AWS SDK) is imported only when used.
+
+import { UsageError } from "../errors.js";
+import { loadSnapshot, SnapshotSource } from "./snapshot.js";
+import type { Source } from "./source.js";
+
+export interface SourceOptions {
+  snapshot?: string;
+  region?: string;
+  profile?: string;
+  /** A region read off the task ARN, used when no other region is configured. */
+  regionHint?: string;
+  /** Overall time limit for one diagnosis's calls, in ms. */
+  timeoutMs?: number;
+}
+
+export function simulatedLatencyMs(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.ECS_DOCTOR_SIMULATED_LATENCY_MS;
+  if (raw === undefined || raw === "") return 0;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0) throw new UsageError(`ECS_DOCTOR_SIMULATED_LATENCY_MS must be a number of milliseconds, not "${raw}"`);
+  return n;
+}
+
+export async function openSource(opts: SourceOptions): Promise<Source> {
+  if (opts.snapshot) {
+    const snapshot = await loadSnapshot(opts.snapshot);
+    return new SnapshotSource(snapshot, { latencyMs: simulatedLatencyMs() });
+  }
+  const { createLiveSource } = await import("./live.js");
+  return createLiveSource({ region: opts.region, regionHint: opts.regionHint, profile: opts.profile, timeoutMs: opts.timeoutMs });
+}

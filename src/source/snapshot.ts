@@ -1,0 +1,351 @@
+import { readFile } from "node:fs/promises";
+import type {
+  ContainerInstance, DhcpOptions, EgressOnlyInternetGateway, Image, ImageDetail, Instance, InstanceProfile,
+  InternetGateway, ManagedPrefixList, NatGateway, NetworkAcl, NetworkInterface, ParameterMetadata,
+  PullThroughCacheRule, Repository, RepositoryPolicy, Role, RouteTable, SecretMetadata, SecurityGroup, Service,
+  Subnet, Task, TaskDefinition, Vpc, VpcAttributes, VpcEndpoint,
+} from "../model/aws.js";
+import { type Fact, known, unknown, type UnknownWhy } from "../model/fact.js";
+import { UsageError } from "../errors.js";
+import type { ImageId, SimulationResult, Source } from "./source.js";
+import { validateSnapshot } from "./snapshot-schema.js";
+
+export const SNAPSHOT_FORMAT = "ecs-doctor-snapshot/1";
+
+export interface SnapshotError { call: string; code?: string; message?: string; resource?: string }
+
+export interface Snapshot {
+  format: string;
+  region: string;
+  accountId: string;
+  capturedAt?: string;
+  description?: string;
+  ecs?: {
+    tasks?: Task[];
+    taskDefinitions?: TaskDefinition[];
+    containerInstances?: ContainerInstance[];
+    services?: Service[];
+  };
+  ec2?: {
+    Vpcs?: Vpc[];
+    VpcAttributes?: VpcAttributes[];
+    DhcpOptions?: DhcpOptions[];
+    Subnets?: Subnet[];
+    RouteTables?: RouteTable[];
+    InternetGateways?: InternetGateway[];
+    EgressOnlyInternetGateways?: EgressOnlyInternetGateway[];
+    NatGateways?: NatGateway[];
+    VpcEndpoints?: VpcEndpoint[];
+    SecurityGroups?: SecurityGroup[];
+    NetworkAcls?: NetworkAcl[];
+    NetworkInterfaces?: NetworkInterface[];
+    Instances?: Instance[];
+    ManagedPrefixLists?: ManagedPrefixList[];
+  };
+  ecr?: {
+    repositories?: Repository[];
+    imageDetails?: ImageDetail[];
+    images?: Image[];
+    repositoryPolicies?: RepositoryPolicy[];
+    pullThroughCacheRules?: PullThroughCacheRule[];
+  };
+  iam?: { Roles?: Role[]; InstanceProfiles?: InstanceProfile[] };
+  secretsmanager?: { secrets?: SecretMetadata[] };
+  ssm?: { Parameters?: ParameterMetadata[] };
+  errors?: SnapshotError[];
+}
+
+/** Reads and validates a snapshot file; a bad file is a UsageError naming what is wrong. */
+export async function loadSnapshot(path: string): Promise<Snapshot> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UsageError(
+      code === "ENOENT" ? `snapshot ${path} does not exist: check the path` : `cannot read snapshot ${path}: ${(e as Error).message}`,
+    );
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`snapshot ${path} is not JSON (${(e as Error).message}): give a file in the ${SNAPSHOT_FORMAT} format`);
+  }
+  return parseSnapshot(data, path);
+}
+
+export function parseSnapshot(data: unknown, name = "snapshot"): Snapshot {
+  const problem = validateSnapshot(data);
+  if (problem) throw new UsageError(`${name} is not a valid ${SNAPSHOT_FORMAT} snapshot: ${problem}`);
+  return data as Snapshot;
+}
+
+const DENIED = /AccessDenied|UnauthorizedOperation|NotAuthorized|Forbidden|AuthFailure/i;
+const THROTTLED = /Throttl|RequestLimitExceeded|TooManyRequests|RateExceeded/i;
+
+function whyOf(code: string | undefined): UnknownWhy {
+  if (!code) return "failed";
+  if (DENIED.test(code)) return "denied";
+  if (THROTTLED.test(code)) return "throttled";
+  if (/Timeout|TimedOut/i.test(code)) return "timeout";
+  return "failed";
+}
+
+function same(a: string | undefined, b: string | undefined): boolean {
+  return a !== undefined && b !== undefined && a === b;
+}
+
+/** An item field that is absent matches (snapshot items may leave out fields they do not need). */
+function matchesOrAbsent(value: string | undefined, wanted: string): boolean {
+  return value === undefined || value === wanted;
+}
+
+/** `name` names the resource `resource` (an id, a name, or an ARN ending in it). */
+function names(resource: string, name: string): boolean {
+  return resource === name || resource.endsWith(`/${name}`) || resource.endsWith(`:${name}`) || name.endsWith(`/${resource}`);
+}
+
+export class SnapshotSource implements Source {
+  readonly kind = "snapshot" as const;
+  readonly region: string;
+  private readonly latencyMs: number;
+
+  constructor(readonly snapshot: Snapshot, options: { latencyMs?: number } = {}) {
+    this.region = snapshot.region;
+    this.latencyMs = options.latencyMs ?? 0;
+  }
+
+  async accountId(): Promise<string> {
+    return this.snapshot.accountId;
+  }
+
+  private async delay(): Promise<void> {
+    if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
+  }
+
+  /** The error recorded for this call, whole or for one of these resources. */
+  private recordedError(call: string, resources: string[] = []): SnapshotError | undefined {
+    const errors = this.snapshot.errors ?? [];
+    return errors.find(
+      (e) => e.call === call && (e.resource === undefined || resources.some((r) => names(e.resource!, r))),
+    );
+  }
+
+  private failure(call: string, err: SnapshotError | undefined): Fact<never> {
+    if (err) return unknown(whyOf(err.code), call, `${err.code ?? "Error"}: ${err.message ?? ""}`.trim());
+    return unknown("not-captured", call, "the snapshot does not hold this collection");
+  }
+
+  /** Reads a collection: a recorded error for these resources wins, then absence. */
+  private async read<T, R>(call: string, collection: T[] | undefined, resources: string[], pick: (items: T[]) => R): Promise<Fact<R>> {
+    await this.delay();
+    const scoped = this.recordedError(call, resources);
+    if (scoped && scoped.resource !== undefined) return this.failure(call, scoped);
+    if (!Array.isArray(collection)) return this.failure(call, scoped);
+    return known(pick(collection));
+  }
+
+  describeTasks(_cluster: string | undefined, tasks: string[]): Promise<Fact<Task[]>> {
+    return this.read("ecs:DescribeTasks", this.snapshot.ecs?.tasks, tasks, (items) =>
+      items.filter((t) => tasks.some((id) => same(t.taskArn, id) || (t.taskArn ?? "").endsWith(`/${id}`))),
+    );
+  }
+
+  listStoppedTasks(cluster: string, serviceName?: string): Promise<Fact<Task[]>> {
+    return this.read("ecs:ListTasks", this.snapshot.ecs?.tasks, [], (items) =>
+      items.filter(
+        (t) =>
+          (t.clusterArn === undefined || names(t.clusterArn, cluster)) &&
+          (serviceName === undefined || t.group === `service:${serviceName}`) &&
+          (t.desiredStatus ?? "STOPPED") === "STOPPED",
+      ),
+    );
+  }
+
+  describeTaskDefinition(arn: string): Promise<Fact<TaskDefinition | null>> {
+    return this.read("ecs:DescribeTaskDefinition", this.snapshot.ecs?.taskDefinitions, [arn], (items) => {
+      const exact = items.find((d) => same(d.taskDefinitionArn, arn) || (d.taskDefinitionArn ?? "").endsWith(`/${arn}`));
+      if (exact) return exact;
+      // A bare family names its latest revision.
+      const family = items.filter((d) => d.family === arn).sort((a, b) => (b.revision ?? 0) - (a.revision ?? 0));
+      return family[0] ?? null;
+    });
+  }
+
+  describeServices(cluster: string, services: string[]): Promise<Fact<Service[]>> {
+    return this.read("ecs:DescribeServices", this.snapshot.ecs?.services, services, (items) =>
+      items.filter(
+        (s) =>
+          services.some((n) => same(s.serviceName, n) || same(s.serviceArn, n) || (s.serviceArn ?? "").endsWith(`/${n}`)) &&
+          (s.clusterArn === undefined || names(s.clusterArn, cluster) || names(cluster, s.clusterArn)),
+      ),
+    );
+  }
+
+  describeContainerInstances(_cluster: string, arns: string[]): Promise<Fact<ContainerInstance[]>> {
+    return this.read("ecs:DescribeContainerInstances", this.snapshot.ecs?.containerInstances, arns, (items) =>
+      items.filter((c) => arns.some((a) => same(c.containerInstanceArn, a) || (c.containerInstanceArn ?? "").endsWith(`/${a}`))),
+    );
+  }
+
+  describeSubnets(ids: string[]): Promise<Fact<Subnet[]>> {
+    return this.read("ec2:DescribeSubnets", this.snapshot.ec2?.Subnets, ids, (items) => items.filter((s) => ids.includes(s.SubnetId ?? "")));
+  }
+
+  describeVpcs(ids: string[]): Promise<Fact<Vpc[]>> {
+    return this.read("ec2:DescribeVpcs", this.snapshot.ec2?.Vpcs, ids, (items) => items.filter((v) => ids.includes(v.VpcId ?? "")));
+  }
+
+  describeVpcAttributes(vpcId: string): Promise<Fact<VpcAttributes | null>> {
+    return this.read("ec2:DescribeVpcAttribute", this.snapshot.ec2?.VpcAttributes, [vpcId], (items) =>
+      items.find((a) => a.VpcId === vpcId) ?? null,
+    );
+  }
+
+  describeDhcpOptions(ids: string[]): Promise<Fact<DhcpOptions[]>> {
+    return this.read("ec2:DescribeDhcpOptions", this.snapshot.ec2?.DhcpOptions, ids, (items) =>
+      items.filter((d) => ids.includes(d.DhcpOptionsId ?? "")),
+    );
+  }
+
+  describeRouteTables(vpcId: string): Promise<Fact<RouteTable[]>> {
+    return this.read("ec2:DescribeRouteTables", this.snapshot.ec2?.RouteTables, [vpcId], (items) =>
+      items.filter((t) => matchesOrAbsent(t.VpcId, vpcId)),
+    );
+  }
+
+  describeInternetGateways(vpcId: string): Promise<Fact<InternetGateway[]>> {
+    return this.read("ec2:DescribeInternetGateways", this.snapshot.ec2?.InternetGateways, [vpcId], (items) =>
+      items.filter((g) => g.Attachments === undefined || g.Attachments.some((a) => matchesOrAbsent(a.VpcId, vpcId))),
+    );
+  }
+
+  describeEgressOnlyInternetGateways(ids: string[]): Promise<Fact<EgressOnlyInternetGateway[]>> {
+    return this.read("ec2:DescribeEgressOnlyInternetGateways", this.snapshot.ec2?.EgressOnlyInternetGateways, ids, (items) =>
+      items.filter((g) => ids.includes(g.EgressOnlyInternetGatewayId ?? "")),
+    );
+  }
+
+  describeNatGateways(vpcId: string): Promise<Fact<NatGateway[]>> {
+    return this.read("ec2:DescribeNatGateways", this.snapshot.ec2?.NatGateways, [vpcId], (items) =>
+      items.filter((g) => matchesOrAbsent(g.VpcId, vpcId)),
+    );
+  }
+
+  describeVpcEndpoints(vpcId: string): Promise<Fact<VpcEndpoint[]>> {
+    return this.read("ec2:DescribeVpcEndpoints", this.snapshot.ec2?.VpcEndpoints, [vpcId], (items) =>
+      items.filter((e) => matchesOrAbsent(e.VpcId, vpcId)),
+    );
+  }
+
+  describeSecurityGroups(ids: string[]): Promise<Fact<SecurityGroup[]>> {
+    return this.read("ec2:DescribeSecurityGroups", this.snapshot.ec2?.SecurityGroups, ids, (items) =>
+      items.filter((g) => ids.includes(g.GroupId ?? "")),
+    );
+  }
+
+  describeNetworkAcls(subnetId: string): Promise<Fact<NetworkAcl[]>> {
+    return this.read("ec2:DescribeNetworkAcls", this.snapshot.ec2?.NetworkAcls, [subnetId], (items) =>
+      items.filter((a) => (a.Associations ?? []).some((x) => x.SubnetId === subnetId)),
+    );
+  }
+
+  describeNetworkInterfaces(ids: string[]): Promise<Fact<NetworkInterface[]>> {
+    return this.read("ec2:DescribeNetworkInterfaces", this.snapshot.ec2?.NetworkInterfaces, ids, (items) =>
+      items.filter((n) => ids.includes(n.NetworkInterfaceId ?? "")),
+    );
+  }
+
+  describeInstances(ids: string[]): Promise<Fact<Instance[]>> {
+    return this.read("ec2:DescribeInstances", this.snapshot.ec2?.Instances, ids, (items) => items.filter((i) => ids.includes(i.InstanceId ?? "")));
+  }
+
+  describeManagedPrefixLists(ids: string[]): Promise<Fact<ManagedPrefixList[]>> {
+    return this.read("ec2:DescribeManagedPrefixLists", this.snapshot.ec2?.ManagedPrefixLists, ids, (items) =>
+      items.filter((p) => ids.includes(p.PrefixListId ?? "")),
+    );
+  }
+
+  private repoResources(registryId: string, name: string): string[] {
+    return [`arn:aws:ecr:${this.region}:${registryId}:repository/${name}`, name];
+  }
+
+  describeRepositories(registryId: string, repoNames: string[]): Promise<Fact<Repository[]>> {
+    const resources = repoNames.flatMap((n) => this.repoResources(registryId, n));
+    return this.read("ecr:DescribeRepositories", this.snapshot.ecr?.repositories, resources, (items) =>
+      items.filter((r) => matchesOrAbsent(r.registryId, registryId) && repoNames.includes(r.repositoryName ?? "")),
+    );
+  }
+
+  describeImages(registryId: string, repositoryName: string, imageIds?: ImageId[]): Promise<Fact<ImageDetail[]>> {
+    return this.read("ecr:DescribeImages", this.snapshot.ecr?.imageDetails, this.repoResources(registryId, repositoryName), (items) =>
+      items.filter(
+        (d) =>
+          matchesOrAbsent(d.registryId, registryId) &&
+          d.repositoryName === repositoryName &&
+          (imageIds === undefined ||
+            imageIds.some((id) => (id.imageDigest ? d.imageDigest === id.imageDigest : (d.imageTags ?? []).includes(id.imageTag ?? "")))),
+      ),
+    );
+  }
+
+  batchGetImage(registryId: string, repositoryName: string, imageIds: ImageId[]): Promise<Fact<Image[]>> {
+    return this.read("ecr:BatchGetImage", this.snapshot.ecr?.images, this.repoResources(registryId, repositoryName), (items) =>
+      items.filter(
+        (i) =>
+          matchesOrAbsent(i.registryId, registryId) &&
+          i.repositoryName === repositoryName &&
+          imageIds.some((id) =>
+            id.imageDigest ? i.imageId?.imageDigest === id.imageDigest : i.imageId?.imageTag === id.imageTag,
+          ),
+      ),
+    );
+  }
+
+  getRepositoryPolicy(registryId: string, repositoryName: string): Promise<Fact<RepositoryPolicy | null>> {
+    return this.read("ecr:GetRepositoryPolicy", this.snapshot.ecr?.repositoryPolicies, this.repoResources(registryId, repositoryName), (items) =>
+      items.find((p) => matchesOrAbsent(p.registryId, registryId) && p.repositoryName === repositoryName) ?? null,
+    );
+  }
+
+  describePullThroughCacheRules(registryId: string): Promise<Fact<PullThroughCacheRule[]>> {
+    return this.read("ecr:DescribePullThroughCacheRules", this.snapshot.ecr?.pullThroughCacheRules, [registryId], (items) =>
+      items.filter((r) => matchesOrAbsent(r.registryId, registryId)),
+    );
+  }
+
+  getRole(roleName: string): Promise<Fact<Role | null>> {
+    return this.read("iam:GetRole", this.snapshot.iam?.Roles, [roleName], (items) =>
+      items.find((r) => r.RoleName === roleName || (r.Arn ?? "").endsWith(`/${roleName}`)) ?? null,
+    );
+  }
+
+  getInstanceProfile(name: string): Promise<Fact<InstanceProfile | null>> {
+    return this.read("iam:GetInstanceProfile", this.snapshot.iam?.InstanceProfiles, [name], (items) =>
+      items.find((p) => p.InstanceProfileName === name || (p.Arn ?? "").endsWith(`/${name}`)) ?? null,
+    );
+  }
+
+  async simulatePrincipalPolicy(): Promise<Fact<SimulationResult[]>> {
+    // A snapshot holds the documents themselves; they are evaluated locally.
+    return unknown("not-captured", "iam:SimulatePrincipalPolicy", "a snapshot is evaluated from its policy documents");
+  }
+
+  describeSecret(secretId: string): Promise<Fact<SecretMetadata | null>> {
+    return this.read("secretsmanager:DescribeSecret", this.snapshot.secretsmanager?.secrets, [secretId], (items) =>
+      items.find((s) => same(s.ARN, secretId) || same(s.Name, secretId) || secretArnMatches(s.ARN, secretId)) ?? null,
+    );
+  }
+
+  describeParameters(paramNames: string[]): Promise<Fact<ParameterMetadata[]>> {
+    return this.read("ssm:DescribeParameters", this.snapshot.ssm?.Parameters, paramNames, (items) =>
+      items.filter((p) => paramNames.some((n) => same(p.Name, n) || same(p.ARN, n))),
+    );
+  }
+}
+
+/** A secret ARN without its 6-character random suffix still names the secret. */
+function secretArnMatches(arn: string | undefined, id: string): boolean {
+  return arn !== undefined && /^arn:/.test(id) && arn.startsWith(id) && /^-[A-Za-z0-9]{6}$/.test(arn.slice(id.length));
+}

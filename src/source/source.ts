@@ -1,0 +1,79 @@
+import type {
+  ContainerInstance, DhcpOptions, EgressOnlyInternetGateway, Image, ImageDetail, Instance, InstanceProfile,
+  InternetGateway, ManagedPrefixList, NatGateway, NetworkAcl, NetworkInterface, ParameterMetadata,
+  PullThroughCacheRule, Repository, RepositoryPolicy, Role, RouteTable, SecretMetadata, SecurityGroup, Service,
+  Subnet, Task, TaskDefinition, Vpc, VpcAttributes, VpcEndpoint,
+} from "../model/aws.js";
+import type { Fact } from "../model/fact.js";
+
+/** An ECR image id: a tag or a digest. */
+export interface ImageId { imageTag?: string; imageDigest?: string }
+
+export interface SimulationResult {
+  action: string;
+  resource: string;
+  /** `allowed`, `explicitDeny` or `implicitDeny`, as IAM reports it. */
+  decision: string;
+  /** Condition keys IAM needed and was not given. */
+  missingContextValues: string[];
+}
+
+/**
+ * Where the evidence comes from: a live AWS account or a snapshot file.
+ * Every method is one AWS call (or, for roles, the few calls that join a role
+ * with its policies), never throws, and answers a Fact: a resource that does
+ * not exist is a known empty list or null, a call that could not be made is
+ * unknown with its call and permission.
+ */
+export interface Source {
+  readonly kind: "live" | "snapshot";
+  readonly region: string;
+  /** The account the source reads; undefined when not yet known (live, before STS). */
+  accountId(): Promise<string | undefined>;
+
+  describeTasks(cluster: string | undefined, tasks: string[]): Promise<Fact<Task[]>>;
+  /** Stopped tasks of a cluster, newest first (ListTasks desiredStatus STOPPED, then DescribeTasks). */
+  listStoppedTasks(cluster: string, serviceName?: string): Promise<Fact<Task[]>>;
+  describeTaskDefinition(taskDefinitionArn: string): Promise<Fact<TaskDefinition | null>>;
+  describeServices(cluster: string, services: string[]): Promise<Fact<Service[]>>;
+  describeContainerInstances(cluster: string, containerInstanceArns: string[]): Promise<Fact<ContainerInstance[]>>;
+
+  describeSubnets(subnetIds: string[]): Promise<Fact<Subnet[]>>;
+  describeVpcs(vpcIds: string[]): Promise<Fact<Vpc[]>>;
+  describeVpcAttributes(vpcId: string): Promise<Fact<VpcAttributes | null>>;
+  describeDhcpOptions(dhcpOptionsIds: string[]): Promise<Fact<DhcpOptions[]>>;
+  /** Every route table of the VPC. */
+  describeRouteTables(vpcId: string): Promise<Fact<RouteTable[]>>;
+  /** Internet gateways attached to the VPC. */
+  describeInternetGateways(vpcId: string): Promise<Fact<InternetGateway[]>>;
+  describeEgressOnlyInternetGateways(ids: string[]): Promise<Fact<EgressOnlyInternetGateway[]>>;
+  /** NAT gateways of the VPC. */
+  describeNatGateways(vpcId: string): Promise<Fact<NatGateway[]>>;
+  /** VPC endpoints of the VPC. */
+  describeVpcEndpoints(vpcId: string): Promise<Fact<VpcEndpoint[]>>;
+  describeSecurityGroups(groupIds: string[]): Promise<Fact<SecurityGroup[]>>;
+  /** The network ACL associated with the subnet. */
+  describeNetworkAcls(subnetId: string): Promise<Fact<NetworkAcl[]>>;
+  describeNetworkInterfaces(ids: string[]): Promise<Fact<NetworkInterface[]>>;
+  describeInstances(ids: string[]): Promise<Fact<Instance[]>>;
+  /** Managed prefix lists joined with their entries. */
+  describeManagedPrefixLists(ids: string[]): Promise<Fact<ManagedPrefixList[]>>;
+
+  describeRepositories(registryId: string, names: string[]): Promise<Fact<Repository[]>>;
+  /** Image details of the given ids (empty when none exists), or of the whole repository when `imageIds` is omitted. */
+  describeImages(registryId: string, repositoryName: string, imageIds?: ImageId[]): Promise<Fact<ImageDetail[]>>;
+  batchGetImage(registryId: string, repositoryName: string, imageIds: ImageId[]): Promise<Fact<Image[]>>;
+  getRepositoryPolicy(registryId: string, repositoryName: string): Promise<Fact<RepositoryPolicy | null>>;
+  describePullThroughCacheRules(registryId: string): Promise<Fact<PullThroughCacheRule[]>>;
+
+  /** A role with its trust policy, boundary and policy documents joined in (snapshot `iam.Roles`). */
+  getRole(roleName: string): Promise<Fact<Role | null>>;
+  getInstanceProfile(instanceProfileName: string): Promise<Fact<InstanceProfile | null>>;
+  /** IAM's own evaluation of the role's identity policies and boundary. */
+  simulatePrincipalPolicy(roleArn: string, actions: string[], resources: string[]): Promise<Fact<SimulationResult[]>>;
+
+  /** Secret metadata (DescribeSecret); never the value. */
+  describeSecret(secretId: string): Promise<Fact<SecretMetadata | null>>;
+  /** Parameter metadata (DescribeParameters); never the value. */
+  describeParameters(names: string[]): Promise<Fact<ParameterMetadata[]>>;
+}

@@ -1,0 +1,68 @@
+// Wraps a source so that every call it answers is timed and recorded: the
+// --trace listing, the --trace-file JSON lines, and the benchmark's counts.
+
+import type { Fact } from "../model/fact.js";
+import type { Source } from "./source.js";
+
+export type TraceOutcome = "ok" | "denied" | "throttled" | "not-found" | "error";
+
+export interface TraceEvent {
+  service: string;
+  operation: string;
+  startMs: number;
+  durationMs: number;
+  outcome: TraceOutcome;
+  /** The parameters that matter (ids, names), for people reading the trace. */
+  params?: string;
+}
+
+function outcomeOf(f: Fact<unknown>): TraceOutcome {
+  if (f.state === "known") {
+    const v = f.value;
+    return v === null || (Array.isArray(v) && v.length === 0) ? "not-found" : "ok";
+  }
+  if (f.why === "denied") return "denied";
+  if (f.why === "throttled") return "throttled";
+  return "error";
+}
+
+export function tracedSource(source: Source, events: TraceEvent[], t0 = performance.now()): Source {
+  return new Proxy(source, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver);
+      if (typeof value !== "function" || prop === "accountId" || typeof prop !== "string") return value;
+      return async (...args: unknown[]) => {
+        const start = performance.now();
+        const result = (await value.apply(target, args)) as Fact<unknown>;
+        const call = result.state === "unknown" ? result.call : "";
+        const [service, operation] = call ? call.split(":") : ["", ""];
+        events.push({
+          service: service || serviceOf(prop),
+          operation: operation || prop.charAt(0).toUpperCase() + prop.slice(1),
+          startMs: Math.round((start - t0) * 10) / 10,
+          durationMs: Math.round((performance.now() - start) * 10) / 10,
+          outcome: outcomeOf(result),
+          params: args.map((a) => (typeof a === "string" ? a : Array.isArray(a) ? a.map((x) => (typeof x === "string" ? x : JSON.stringify(x))).join(",") : a === undefined ? "" : JSON.stringify(a))).filter(Boolean).join(" "),
+        });
+        return result;
+      };
+    },
+  });
+}
+
+const SERVICE_OF: Record<string, string> = {
+  describeTasks: "ecs", listStoppedTasks: "ecs", describeTaskDefinition: "ecs", describeServices: "ecs", describeContainerInstances: "ecs",
+  describeRepositories: "ecr", describeImages: "ecr", batchGetImage: "ecr", getRepositoryPolicy: "ecr", describePullThroughCacheRules: "ecr",
+  getRole: "iam", getInstanceProfile: "iam", simulatePrincipalPolicy: "iam", describeSecret: "secretsmanager", describeParameters: "ssm",
+};
+
+function serviceOf(method: string): string {
+  return SERVICE_OF[method] ?? "ec2";
+}
+
+export function formatTrace(events: TraceEvent[]): string {
+  const rows = [...events].sort((a, b) => a.startMs - b.startMs);
+  return rows
+    .map((e) => `${e.startMs.toFixed(1).padStart(8)} ms ${e.durationMs.toFixed(1).padStart(7)} ms  ${`${e.service}:${e.operation}`.padEnd(44)} ${e.outcome.padEnd(9)} ${e.params ?? ""}`)
+    .join("\n");
+}
