@@ -497,14 +497,13 @@ function detectService(
   const lookup = cleanToken(firstGroup(text, /\blookup ([a-z0-9][a-z0-9.-]*)/i));
   if (lookup?.includes(".")) return { service: serviceForHost(lookup), host: lookup };
   for (const [service, re] of SERVICE_TEXT) if (re.test(text)) return { service };
-  if (deniedAction) for (const [service, re] of ACTION_SERVICE) if (re.test(deniedAction)) return { service };
   const repoUri = cleanRef(firstGroup(text, /from the Amazon ECR repository '([^'\s]+)/i));
   const ref = repoUri ?? imageRef;
-  if (ref) {
-    const registry = registryOfRef(ref);
-    if (registry) return { service: serviceForHost(registry), host: registry };
-    if (scope === "pull") return { service: "docker-hub" };
-  }
+  const registry = ref ? registryOfRef(ref) : undefined;
+  if (registry) return { service: serviceForHost(registry), host: registry };
+  if (deniedAction) for (const [service, re] of ACTION_SERVICE) if (re.test(deniedAction)) return { service };
+  // A reference without a registry host is Docker Hub shorthand ("nginx", "org/app").
+  if (ref && scope === "pull") return { service: "docker-hub" };
   if (/pull rate limit|increase-rate-limit/i.test(text)) return { service: "docker-hub" };
   return { service: "unknown" };
 }

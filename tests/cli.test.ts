@@ -1,0 +1,175 @@
+// The CLI as a process, as a user or a runbook runs it: output formats, exit
+// codes, and one clear line on stderr for input it cannot diagnose from.
+import { execFile } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { world } from "./fixtures/world.js";
+
+const BIN = join(process.cwd(), "bin/ecs-doctor.js");
+const CHECK = join(process.cwd(), "../shared/contract/check-report.mjs");
+const tmp = mkdtempSync(join(tmpdir(), "ecs-doctor-cli-"));
+
+interface Run { code: number; stdout: string; stderr: string }
+
+function run(args: string[], env: Record<string, string | undefined> = {}, input?: string): Promise<Run> {
+  // A clean environment: no AWS configuration leaks in from the machine.
+  const base: Record<string, string> = { PATH: process.env.PATH ?? "", HOME: tmp, AWS_CONFIG_FILE: join(tmp, "none"), AWS_SHARED_CREDENTIALS_FILE: join(tmp, "none"), AWS_EC2_METADATA_DISABLED: "true" };
+  const full = { ...base, ...env } as NodeJS.ProcessEnv;
+  for (const k of Object.keys(full)) if (full[k] === undefined) delete full[k];
+  return new Promise((resolve) => {
+    const child = execFile(process.execPath, [BIN, ...args], { env: full, timeout: 15_000 }, (err, stdout, stderr) => {
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+    if (input !== undefined) child.stdin?.end(input);
+    else child.stdin?.end();
+  });
+}
+
+function checkReport(json: string): Promise<string> {
+  return new Promise((resolve) => {
+    const child = execFile(process.execPath, [CHECK], (_e, stdout) => resolve(stdout.trim()));
+    child.stdin?.end(json);
+  });
+}
+
+function snapshotFile(name: string, content: unknown): string {
+  const path = join(tmp, name);
+  writeFileSync(path, typeof content === "string" ? content : JSON.stringify(content));
+  return path;
+}
+
+const noRoute = snapshotFile("no-route.json", world().withoutNatGateway().build());
+
+describe("ecs-doctor --snapshot", () => {
+  it("prints exactly one ecs-doctor-report/1 object on stdout with --output json, and exits 1 on an error finding", async () => {
+    const r = await run(["--snapshot", noRoute, "--output", "json"]);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout);
+    expect(report.findings[0].id).toBe("no-route-to-registry");
+    expect(await checkReport(r.stdout)).toMatch(/^report ok/);
+  });
+
+  it("passes the contract's own example", async () => {
+    const r = await run(["--snapshot", "../shared/contract/examples/private-subnet-no-route.json", "--output", "json"]);
+    expect(JSON.parse(r.stdout).findings[0].id).toBe("no-route-to-registry");
+    expect(await checkReport(r.stdout)).toMatch(/^report ok/);
+  });
+
+  it("prints the headline, the ranked findings with evidence and fixes in text, without colour when piped", async () => {
+    const r = await run(["--snapshot", noRoute]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("container web");
+    expect(r.stdout).toMatch(/1\. ERROR .*subnet-0priv/);
+    expect(r.stdout).toContain("rtb-0priv");
+    expect(r.stdout).toContain("$ aws ec2 create-route");
+    expect(r.stdout).not.toContain("\u001b[");
+  });
+
+  it("colours only when asked, and --no-color and NO_COLOR win", async () => {
+    expect((await run(["--snapshot", noRoute], { FORCE_COLOR: "1" })).stdout).toContain("\u001b[");
+    expect((await run(["--snapshot", noRoute, "--no-color"], { FORCE_COLOR: "1" })).stdout).not.toContain("\u001b[");
+    expect((await run(["--snapshot", noRoute], { FORCE_COLOR: "1", NO_COLOR: "1" })).stdout).not.toContain("\u001b[");
+  });
+
+  it("prints Markdown for a ticket, with the same findings in the same order", async () => {
+    const md = await run(["--snapshot", noRoute, "--output", "markdown"]);
+    const json = JSON.parse((await run(["--snapshot", noRoute, "--output", "json"])).stdout);
+    expect(md.code).toBe(1);
+    expect(md.stdout).toMatch(/^# ecs-doctor report/);
+    const titles = [...md.stdout.matchAll(/^### \d+\. (.*)$/gm)].map((m) => m[1]);
+    expect(titles).toEqual(json.findings.map((f: { title: string }) => f.title));
+  });
+
+  it("exits 0 when the report has no error finding", async () => {
+    const r = await run(["--snapshot", "demos/essential-container-exited.json", "--output", "json"]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).findings[0].id).toBe("not-a-pull-failure");
+  });
+
+  it("picks the task by ARN or id when a snapshot holds several", async () => {
+    const s = world().withoutNatGateway().build();
+    const second = structuredClone(s.ecs!.tasks![0]);
+    second.taskArn = second.taskArn!.replace(/[0-9a-f]{32}$/, "f".repeat(32));
+    s.ecs!.tasks!.push(second);
+    const file = snapshotFile("two.json", s);
+    const none = await run(["--snapshot", file]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/holds 2 tasks/);
+    const byId = await run(["--snapshot", file, "f".repeat(32), "--output", "json"]);
+    expect(JSON.parse(byId.stdout).task.taskArn).toBe(second.taskArn);
+  });
+});
+
+describe("input it cannot diagnose from: exit 2 and one line on stderr", () => {
+  it.each([
+    ["a snapshot that does not exist", ["--snapshot", join(tmp, "missing.json")], /does not exist/],
+    ["a snapshot that is not JSON", ["--snapshot", snapshotFile("bad.json", "{ not json")], /is not JSON/],
+    ["a snapshot of the wrong shape", ["--snapshot", snapshotFile("shape.json", { format: "ecs-doctor-snapshot/1", region: "us-east-1", accountId: "1", ec2: { Subnets: {} } })], /\$\.ec2\.Subnets should be an array/],
+    ["a snapshot of another format", ["--snapshot", snapshotFile("fmt.json", { format: "x" })], /\$\.format/],
+    ["a task not in the snapshot", ["--snapshot", noRoute, "arn:aws:ecs:us-east-1:123456789012:task/prod/ffffffffffffffffffffffffffffffff"], /not in the snapshot/],
+    ["a malformed task ARN", ["arn:aws:ecs:us-east-1:123:cluster/prod"], /is not an ECS task ARN/],
+    ["a task id without --cluster", ["0123456789abcdef0123456789abcdef"], /needs --cluster/],
+    ["no task at all", [], /give the task to diagnose/],
+    ["an unknown output format", ["--snapshot", noRoute, "--output", "yaml"], /yaml/],
+  ])("%s", async (_name, args, message) => {
+    const r = await run(args as string[]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(message as RegExp);
+    expect(r.stderr.trim().split("\n").filter((l) => !l.startsWith("(run ecs-doctor --help")).length).toBe(1);
+  });
+
+  it("says what to do when no region is configured anywhere", async () => {
+    const r = await run(["0123456789abcdef0123456789abcdef", "--cluster", "prod"], { AWS_REGION: undefined, AWS_DEFAULT_REGION: undefined });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/region/i);
+    expect(r.stderr).toMatch(/--region/);
+  });
+
+  it("says what to do when no credentials are found", async () => {
+    const r = await run(["arn:aws:ecs:us-east-1:123456789012:task/prod/0123456789abcdef0123456789abcdef"], { AWS_REGION: "us-east-1" });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/credentials/i);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+  });
+});
+
+describe("commands that need no AWS", () => {
+  it("--version and --help exit 0", async () => {
+    expect((await run(["--version"])).stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+    const help = await run(["--help"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain("--snapshot");
+  });
+
+  it("demo, not interactive, diagnoses the first scenario", async () => {
+    const r = await run(["demo", "--output", "json"]);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).findings.length).toBeGreaterThan(0);
+  });
+
+  it("demo NAME diagnoses that scenario; an unknown name lists the real ones", async () => {
+    const r = await run(["demo", "tag-never-pushed", "--output", "json"]);
+    expect(JSON.parse(r.stdout).findings[0].id).toBe("image-not-found");
+    const bad = await run(["demo", "nope"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("tag-never-pushed");
+  });
+
+  it("demo --all prints one verdict a scenario", async () => {
+    const r = await run(["demo", "--all"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/tag-never-pushed\s+image-not-found/);
+  });
+
+  it("explain judges a message alone, in JSON that follows the contract", async () => {
+    const r = await run(["explain", "CannotPullContainerError: toomanyrequests: You have reached your pull rate limit.", "--output", "json"]);
+    const report = JSON.parse(r.stdout);
+    expect(report.task).toBeNull();
+    expect(report.findings[0].id).toBe("registry-rate-limited");
+    expect(r.code).toBe(1);
+    expect(await checkReport(r.stdout)).toMatch(/^report ok/);
+  });
+});
