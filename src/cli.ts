@@ -156,6 +156,44 @@ export function buildProgram(): Command {
       const { explainMessage } = await import("./explain.js");
       emit(explainMessage(text), opts);
     });
+  program
+    .command("scan")
+    .description("diagnose every stopped task of a cluster that failed to pull or start, grouped by cause")
+    .option("-c, --cluster <cluster>", "cluster name or ARN (with --snapshot: default, the first task's)")
+    .option("--service <service>", "only this service's tasks")
+    .option("--since <duration>", "only tasks stopped within this long, e.g. 30m, 1h, 2d")
+    .option("-r, --region <region>", "AWS region")
+    .option("-p, --profile <profile>", "AWS profile")
+    .option("-s, --snapshot <file>", "scan a snapshot that holds many tasks")
+    .addOption(outputOption())
+    .option("--no-color", "no colour in text output")
+    .option("--trace", "list every call the scan made, on stderr")
+    .option("--trace-file <file>", "write every call as JSON lines")
+    .option("--timeout <seconds>", "overall time limit for AWS calls", parseTimeout, 60)
+    .action(async (opts: DiagnoseOptions & { service?: string; since?: string }) => {
+      const { scanCluster, parseSince, renderScanText } = await import("./scan.js");
+      const sinceMs = opts.since ? parseSince(opts.since) : undefined;
+      let cluster = opts.cluster;
+      const source = await openSource({ snapshot: opts.snapshot, region: opts.region, profile: opts.profile, timeoutMs: opts.timeout * 1000 });
+      if (!cluster && opts.snapshot) {
+        const { SnapshotSource } = await import("./source/snapshot.js");
+        cluster = (source as InstanceType<typeof SnapshotSource>).snapshot.ecs?.tasks?.[0]?.clusterArn;
+      }
+      if (!cluster) throw new UsageError("scan needs --cluster NAME");
+      const events: TraceEvent[] = [];
+      const spinner = source.kind === "live" ? startSpinner(`Scanning ${cluster}`) : undefined;
+      try {
+        const scan = await scanCluster(tracedSource(source, events), { cluster, service: opts.service, sinceMs });
+        spinner?.stop();
+        if (opts.output === "json") process.stdout.write(`${JSON.stringify(scan, null, 2)}\n`);
+        else if (opts.output === "markdown") process.stdout.write(scan.reports.map((r) => render(r, "markdown")).join("\n---\n\n") || "No task failed to pull or start.\n");
+        else process.stdout.write(renderScanText(scan));
+        process.exitCode = scan.reports.some((r) => exitCodeFor(r) === 1) ? 1 : 0;
+      } finally {
+        spinner?.stop();
+        await writeTrace(events, opts);
+      }
+    });
   return program;
 }
 

@@ -22,13 +22,15 @@ const NETWORK_TIMEOUT: [FindingId, number][] = [
   ["nat-gateway-no-internet", 0.3], ["route-blackhole", 0.28], ["network-acl-blocks", 0.25], ["vpc-endpoint-security-group-blocks", 0.25],
 ];
 
-export function suggestionsFor(s: MessageSignals): Suggestion[] {
+export function suggestionsFor(s: MessageSignals, message = ""): Suggestion[] {
   const out: Suggestion[] = [];
   const add = (id: FindingId, confidence: number, why: string, severity: Severity = "warning") => out.push({ id, confidence, severity, why });
   if (s.scope === "none") {
     add("not-a-pull-failure", 0.9, "the message shows no image pull, start-up or assume-role failure", "info");
     return out;
   }
+  // repositoryCredentials are fetched from Secrets Manager as "registry auth".
+  const registryAuth = s.stage === "registry-auth" && s.service !== "ecr-api" ? true : /registry auth from asm/i.test(message);
   switch (s.kind) {
     case "rate-limit":
       add("registry-rate-limited", 0.95, "the registry answered toomanyrequests (HTTP 429)", "error");
@@ -60,17 +62,26 @@ export function suggestionsFor(s: MessageSignals): Suggestion[] {
       break;
     case "access-denied": {
       const a = (s.deniedAction ?? "").toLowerCase();
-      if (a.startsWith("ecr:")) add("pull-role-lacks-ecr-permissions", 0.9, `the role is not allowed ${s.deniedAction}`, "error");
-      else if (a.startsWith("secretsmanager:") || a.startsWith("ssm:") || a.startsWith("kms:")) {
-        if (s.stage === "registry-auth") add("registry-credentials-unreadable", 0.85, `the execution role is not allowed ${s.deniedAction}`, "error");
-        else add("secrets-unreadable", 0.85, `the execution role is not allowed ${s.deniedAction}`, "error");
-      } else add("pull-role-lacks-ecr-permissions", 0.5, "a call of the pull was denied");
+      const target = a ? a.split(":")[0] : s.service;
+      if (target === "ecr" || target === "ecr-api" || target === "ecr-dkr") add("pull-role-lacks-ecr-permissions", 0.9, `the role is not allowed ${s.deniedAction ?? "to pull from ECR"}`, "error");
+      else if (target === "secretsmanager" || target === "ssm" || target === "kms") {
+        const what = s.deniedAction ? `is not allowed ${s.deniedAction}` : `cannot read from ${target === "kms" ? "KMS" : target}`;
+        if (registryAuth) add("registry-credentials-unreadable", 0.85, `the execution role ${what}`, "error");
+        else add("secrets-unreadable", 0.85, `the execution role ${what}`, "error");
+      } else if (target === "s3") add("vpc-endpoint-policy-denies", 0.5, "S3 refused a layer download, which an S3 gateway endpoint policy does when it leaves out the ECR layer bucket");
+      else add("pull-role-lacks-ecr-permissions", 0.5, "a call of the pull was denied");
       break;
     }
     case "forbidden":
-      add("pull-role-lacks-ecr-permissions", 0.5, "the registry answered 403 Forbidden");
-      add("ecr-repository-policy-denies", 0.45, "a repository policy can refuse the pull");
-      add("vpc-endpoint-policy-denies", 0.4, "an endpoint policy can refuse the pull");
+      if (s.stage === "layer" || s.service === "s3") {
+        // Layers come from S3: a 403 there is an S3 gateway endpoint policy far more often than IAM.
+        add("vpc-endpoint-policy-denies", 0.55, "S3 refused a layer download, which an S3 gateway endpoint policy does when it leaves out the ECR layer bucket");
+        add("pull-role-lacks-ecr-permissions", 0.4, "or the role lacks ecr:GetDownloadUrlForLayer");
+      } else {
+        add("pull-role-lacks-ecr-permissions", 0.5, "the registry answered 403 Forbidden");
+        add("ecr-repository-policy-denies", 0.45, "a repository policy can refuse the pull");
+        add("vpc-endpoint-policy-denies", 0.4, "an endpoint policy can refuse the pull");
+      }
       break;
     case "assume-role":
       add("execution-role-not-assumable", 0.8, "ECS could not assume the execution role", "error");
@@ -78,7 +89,7 @@ export function suggestionsFor(s: MessageSignals): Suggestion[] {
       break;
     case "secret-not-found":
     case "invalid-parameter":
-      if (s.stage === "registry-auth") add("registry-credentials-unreadable", 0.8, "the registry credentials' secret was not found", "error");
+      if (registryAuth) add("registry-credentials-unreadable", 0.8, "the registry credentials' secret was not found", "error");
       else add("secrets-unreadable", 0.85, "a secret or parameter the task names was not found", "error");
       break;
     case "dns":
@@ -103,7 +114,7 @@ export function suggestionsFor(s: MessageSignals): Suggestion[] {
 export function explainMessage(message: string): Report {
   const signals = parseMessage(message);
   const byId = new Map(DIAGNOSTICS.map((d) => [d.id, d]));
-  const drafts = suggestionsFor(signals).map((x) => {
+  const drafts = suggestionsFor(signals, message).map((x) => {
     const d = byId.get(x.id);
     return {
       id: x.id,

@@ -31,6 +31,7 @@ export function toReportTask(e: Evidence): ReportTask {
     taskArn: t.taskArn ?? "unknown",
     clusterArn: t.clusterArn,
     taskDefinitionArn: t.taskDefinitionArn,
+    group: t.group,
     launchType: e.launchType,
     platformVersion: t.platformVersion,
     lastStatus: t.lastStatus ?? "UNKNOWN",

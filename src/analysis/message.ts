@@ -348,7 +348,8 @@ function extractHttpStatus(text: string): number | undefined {
     /\b(401) Unauthorized|\b(403) Forbidden|\b(404) Not Found|\b(429) Too Many Requests/i,
     /\bAPI error \((\d{3})\)/i,
     /\bstatus ?code:? (\d{3})\b/i,
-    /\bHTTP (?:code )?(\d{3})\b/i,
+    // Not "HTTP code 500": that is the Docker client quoting its own daemon.
+    /\bHTTP (\d{3})\b/i,
   ];
   for (const re of patterns) {
     const m = re.exec(text);
@@ -432,7 +433,7 @@ const REGISTRY_AUTH_TEXT = /GetAuthorizationToken|ecr registry auth|auth\.docker
 const LAYER_TEXT =
   /failed to copy|failed to fetch|register layer|extract layer|GetImageBlob|image configuration|image conf\b|blobs\/sha256|\blayers?\b|httpRead(?:er)?Seeker|unpack|REDACTED ECR URL|GetDownloadUrlForLayer/i;
 const MANIFEST_TEXT =
-  /failed to resolve ref|pull image manifest|manifest|name unknown|not found|pull access denied|BatchGetImage|\/v[12]\/|descriptor|platform|toomanyrequests|rate limit|repository|docker login/i;
+  /failed to resolve ref|pull image manifest|manifest|name unknown|not found|does not exist|pull access denied|BatchGetImage|\/v[12]\/|descriptor|platform|toomanyrequests|rate limit|docker login/i;
 
 function detectStage(
   text: string,
@@ -547,35 +548,39 @@ function clip(text: string, max: number): string {
 }
 
 function summarise(s: Omit<MessageSignals, "summary">, text: string): string {
+  if (s.scope === "none") return text ? `not an image pull failure: ${clip(text, 100)}` : "empty stop reason";
   const label = SERVICE_LABEL[s.service];
   const place = s.ip ? `${s.ip}${s.port ? `:${s.port}` : ""}` : (s.host ?? label);
-  const target = place ? `${place}${label && place !== label ? ` (${label})` : ""}` : "the endpoint";
-  const ref = s.imageRef ? ` ${s.imageRef}` : "";
+  const target = place ? `${place}${label && place !== label ? ` (${label})` : ""}` : "";
+  const at = (word: string) => (target ? ` ${word} ${target}` : "");
   let head: string;
   switch (s.kind) {
     case "timeout":
-      head = `timed out connecting to ${target}`;
+      head = `timed out connecting${at("to")}`;
       break;
     case "refused":
-      head = `connection refused by ${target}`;
+      head = `connection refused${at("by")}`;
       break;
     case "reset":
-      head = `connection reset by ${target}`;
+      head = `connection reset${at("by")}`;
       break;
     case "dns":
-      head = `could not resolve ${s.host ?? (label || "the endpoint")}`;
+      head = `could not resolve ${s.host ?? (label || "the endpoint's name")}`;
       break;
     case "tls":
-      head = `TLS certificate not trusted for ${target}`;
+      head = `TLS certificate not trusted${at("for")}`;
       break;
     case "canceled":
-      head = `request to ${target} was canceled`;
+      head = `request canceled${at("to")}`;
       break;
-    case "unauthorized":
-      head = `${label || "registry"} refused the pull credentials${s.imageRef ? ` for ${s.imageRef}` : ""}`;
-      break;
+    case "unauthorized": {
+      const why = /repository does not exist/i.test(text)
+        ? "the repository does not exist or needs credentials"
+        : "credentials missing or rejected";
+      return `${label || "registry"} denied the pull${s.imageRef ? ` of ${s.imageRef}` : ""}: ${why}`;
+    }
     case "forbidden":
-      head = `403 Forbidden from ${target}`;
+      head = `403 Forbidden${at("from")}`;
       break;
     case "access-denied": {
       const who = s.principal ? roleName(s.principal) : "the role";
@@ -585,13 +590,13 @@ function summarise(s: Omit<MessageSignals, "summary">, text: string): string {
       break;
     }
     case "not-found":
-      head = s.stage === "logs" ? "CloudWatch log group not found" : `not found:${ref || " image"}`;
+      head = s.stage === "logs" ? "CloudWatch log group not found" : `image not found${s.imageRef ? `: ${s.imageRef}` : ""}`;
       break;
     case "rate-limit":
       head = `${label || "registry"} rate limit reached`;
       break;
     case "platform":
-      return `image has no ${s.platform ?? "matching"} variant${ref ? ` (${ref.trim()})` : ""}`;
+      return `image has no ${s.platform ?? "matching"} variant${s.imageRef ? ` (${s.imageRef})` : ""}`;
     case "disk":
       return "ran out of disk space while extracting image layers";
     case "assume-role":
@@ -602,12 +607,14 @@ function summarise(s: Omit<MessageSignals, "summary">, text: string): string {
       return s.stage === "logs"
         ? "invalid awslogs configuration"
         : `invalid secret or parameter reference${s.secretRef ? `: ${s.secretRef}` : ""}`;
-    default:
-      if (s.scope === "none") return text ? `not an image pull failure: ${clip(text, 100)}` : "empty stop reason";
-      head = s.scope === "init" ? "task initialization failed" : `image pull failed${ref}`;
-      if (s.scope === "pull" && place) head += ` at ${target}`;
+    default: {
+      // The newer ECS wording names the service it could not reach.
+      const unreachable = /connection issue between the task and (?:Amazon |AWS )?([A-Z][A-Za-z]*(?: [A-Z][A-Za-z]*)?)/.exec(text);
+      if (unreachable) head = `no connection from the task to ${unreachable[1]}`;
+      else if (s.scope === "init") head = "task initialization failed";
+      else head = `image pull failed${s.imageRef ? ` for ${s.imageRef}` : ""}${at("at")}`;
+    }
   }
-  if (s.scope === "none") return head;
   const stage = STAGE_PHRASE[s.stage];
   return stage ? `${head} ${stage}` : head;
 }

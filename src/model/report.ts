@@ -16,6 +16,8 @@ export interface ReportTask {
   taskArn: string;
   clusterArn?: string;
   taskDefinitionArn?: string;
+  /** `service:NAME` for a service's task. */
+  group?: string;
   launchType?: string;
   platformVersion?: string;
   lastStatus: string;

@@ -1,0 +1,104 @@
+// `ecs-doctor scan`: every stopped task of a cluster that failed to pull or
+// start, diagnosed once each over a shared cache, grouped by root cause.
+
+import { parseMessage } from "./analysis/message.js";
+import { collectEvidence } from "./collect/index.js";
+import type { FindingId } from "./diagnostic.js";
+import { UsageError } from "./errors.js";
+import type { Task } from "./model/aws.js";
+import type { Report } from "./model/report.js";
+import { buildReport } from "./report.js";
+import { cachedSource } from "./source/cache.js";
+import type { Source } from "./source/source.js";
+
+export interface ScanOptions {
+  cluster: string;
+  service?: string;
+  /** Only tasks stopped within this many ms before `now`. */
+  sinceMs?: number;
+  now?: number;
+  /** How many tasks are diagnosed at once. */
+  concurrency?: number;
+}
+
+export interface ScanGroup {
+  id: FindingId;
+  count: number;
+  tasks: string[];
+  services: string[];
+}
+
+export interface ScanReport {
+  format: "ecs-doctor-scan/1";
+  cluster: string;
+  /** Stopped tasks seen, and how many of them failed to pull or start. */
+  stoppedTasks: number;
+  reports: Report[];
+  groups: ScanGroup[];
+}
+
+/** "1h", "30m", "2d", "90s" → ms. */
+export function parseSince(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([smhd])$/.exec(text.trim());
+  if (!m) throw new UsageError(`--since takes a duration such as 30m, 1h or 2d, not "${text}"`);
+  return Number(m[1]) * { s: 1e3, m: 6e4, h: 36e5, d: 864e5 }[m[2] as "s" | "m" | "h" | "d"];
+}
+
+function inScope(t: Task): boolean {
+  const messages = [t.stoppedReason, ...(t.containers ?? []).map((c) => c.reason)].filter((m): m is string => Boolean(m));
+  return messages.some((m) => parseMessage(m).scope !== "none");
+}
+
+export async function scanCluster(source: Source, opts: ScanOptions): Promise<ScanReport> {
+  const shared = cachedSource(source);
+  const listed = await shared.listStoppedTasks(opts.cluster, opts.service);
+  if (listed.state !== "known") {
+    throw new UsageError(`cannot list the stopped tasks of ${opts.cluster}: ${listed.call} ${listed.why === "denied" ? `was denied; grant ${listed.permission}` : `failed (${listed.message})`}`);
+  }
+  const now = opts.now ?? Date.now();
+  const recent = listed.value.filter((t) => opts.sinceMs === undefined || t.stoppedAt === undefined || now - new Date(t.stoppedAt).getTime() <= opts.sinceMs!);
+  const failed = recent.filter(inScope);
+  const reports: Report[] = new Array(failed.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < failed.length) {
+      const i = next++;
+      reports[i] = buildReport(await collectEvidence(shared, failed[i]));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 25, failed.length) }, worker));
+  return { format: "ecs-doctor-scan/1", cluster: opts.cluster, stoppedTasks: recent.length, reports, groups: groupByCause(reports) };
+}
+
+export function groupByCause(reports: Report[]): ScanGroup[] {
+  const groups = new Map<FindingId, ScanGroup>();
+  for (const r of reports) {
+    const top = r.findings[0];
+    if (!top || !r.task) continue;
+    const g = groups.get(top.id) ?? { id: top.id, count: 0, tasks: [], services: [] };
+    g.count++;
+    g.tasks.push(r.task.taskArn);
+    const svc = r.task.group?.startsWith("service:") ? r.task.group.slice(8) : undefined;
+    if (svc && !g.services.includes(svc)) g.services.push(svc);
+    groups.set(top.id, g);
+  }
+  return [...groups.values()].sort((a, b) => b.count - a.count || a.id.localeCompare(b.id));
+}
+
+export function renderScanText(s: ScanReport): string {
+  const out = [`Cluster ${s.cluster}: ${s.stoppedTasks} stopped tasks, ${s.reports.length} failed to pull or start.`, ""];
+  for (const g of s.groups) {
+    const sample = s.reports.find((r) => r.findings[0]?.id === g.id)!;
+    const top = sample.findings[0];
+    out.push(`${String(g.count).padStart(4)} × ${g.id}${g.services.length ? `  (services: ${g.services.join(", ")})` : ""}`);
+    out.push(`       ${top.title}`);
+    out.push(`       tasks: ${g.tasks.map((t) => t.split("/").pop()).slice(0, 10).join(", ")}${g.tasks.length > 10 ? `, … ${g.tasks.length - 10} more` : ""}`);
+    for (const f of top.fixes.slice(0, 1)) {
+      out.push(`       fix: ${f.summary}`);
+      for (const c of f.commands ?? []) out.push(`         $ ${c}`);
+    }
+    out.push("");
+  }
+  if (s.reports.length === 0) out.push("No task failed to pull or start.");
+  return `${out.join("\n").trimEnd()}\n`;
+}
