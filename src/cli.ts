@@ -110,6 +110,8 @@ export function buildProgram(): Command {
     .option("--trace-file <file>", "write every call as JSON lines")
     .option("--timeout <seconds>", "overall time limit for AWS calls", parseTimeout, 30)
     .showHelpAfterError("(run ecs-doctor --help for usage)")
+    // Subcommands own the options written after them (`demo --output json`).
+    .enablePositionalOptions()
     .action(async (task: string | undefined, opts: DiagnoseOptions) => runDiagnosis(task, opts));
 
   program
@@ -198,6 +200,9 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: string[]): Promise<void> {
+  // The SDK's notice about its future Node versions is not about this diagnosis,
+  // and it would break the promise of one line on stderr.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   const program = buildProgram();
   program.exitOverride();
   program.configureOutput({ writeErr: (s) => process.stderr.write(s) });

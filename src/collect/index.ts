@@ -5,7 +5,7 @@
 import { destinationPaths, isInterface, neededDestinations } from "../analysis/destinations.js";
 import type { ImageRef } from "../analysis/image-ref.js";
 import { isEgressTarget, routeFor, routeTableFor } from "../analysis/routes.js";
-import type { Instance, NetworkInterface, RouteTable, SecurityGroup, Service, Subnet, Task, TaskDefinition, VpcEndpoint } from "../model/aws.js";
+import type { Instance, InternetGateway, NatGateway, NetworkAcl, NetworkInterface, RouteTable, SecurityGroup, Service, Subnet, Task, TaskDefinition, Vpc, VpcAttributes, VpcEndpoint } from "../model/aws.js";
 import type { Evidence, ImageEvidence, NetworkEvidence, PullOrigin, RoleEvidence, SecretReference } from "../model/evidence.js";
 import { type Fact, isKnown, known, mapFact, unknown, valueOf } from "../model/fact.js";
 import { UsageError } from "../errors.js";
@@ -42,7 +42,8 @@ export async function readTask(source: Source, locator: TaskLocator): Promise<Ta
 }
 
 export async function collectEvidence(source: Source, task: Task): Promise<Evidence> {
-  const accountId = (await source.accountId()) ?? task.taskArn?.split(":")[4] ?? "";
+  // The task ARN names its account: no round trip to STS before the real work.
+  const accountId = task.taskArn?.split(":")[4] || ((await source.accountId()) ?? "");
   const region = source.region;
   const cluster = task.clusterArn ?? "default";
   const launchType = launchTypeOf(task);
@@ -69,6 +70,10 @@ export async function collectEvidence(source: Source, task: Task): Promise<Evide
     const id = ci.value?.ec2InstanceId;
     return id ? source.describeInstances([id]).then((f) => mapFact(f, (i) => i[0] ?? null)) : known(null);
   });
+
+  // Fargate names its subnet in the task itself: the network can be read from round 2 on.
+  const earlySubnetId = launchType === "FARGATE" ? eni?.subnetId : undefined;
+  const subnetP = earlySubnetId ? readSubnet(source, earlySubnetId) : undefined;
 
   const taskDefinition = await taskDefinitionP;
   const def = valueOf(taskDefinition) ?? undefined;
@@ -98,9 +103,11 @@ export async function collectEvidence(source: Source, task: Task): Promise<Evide
     : Promise.resolve(known([]));
   const secretsP = collectSecrets(source, def, region, accountId, scope);
 
-  const [service, containerInstance, instance, networkInterface] = await Promise.all([serviceP, containerInstanceP, instanceP, eniP]);
-  const origin = pullOrigin(launchType, eni, valueOf(service) ?? null, networkInterface, instance, task.platformVersion);
-  const networkP = collectNetwork(source, origin, networkInterface, region, refs, def, failures);
+  const originP = Promise.all([serviceP, instanceP, eniP]).then(([service, instance, networkInterface]) =>
+    pullOrigin(launchType, eni, valueOf(service) ?? null, networkInterface, instance, task.platformVersion),
+  );
+  const networkP = collectNetwork(source, originP, eniP, subnetP, region, refs, def, failures);
+  const [service, containerInstance, instance] = await Promise.all([serviceP, containerInstanceP, instanceP]);
 
   // EC2 without an execution role pulls with the instance profile's role.
   const instanceProfileP = (async () => {
@@ -249,15 +256,55 @@ function pullOrigin(
   });
 }
 
+interface SubnetReads {
+  subnetId: string;
+  subnet: Promise<Fact<Subnet | null>>;
+  networkAcl: Promise<Fact<NetworkAcl | null>>;
+  /** The VPC-wide reads, started as soon as the subnet names its VPC. */
+  vpc: Promise<VpcReads>;
+}
+
+interface VpcReads {
+  vpcId?: string;
+  vpcs: Fact<Vpc[]>;
+  vpcAttributes: Fact<VpcAttributes | null>;
+  routeTables: Fact<RouteTable[]>;
+  internetGateways: Fact<InternetGateway[]>;
+  natGateways: Fact<NatGateway[]>;
+  vpcEndpoints: Fact<VpcEndpoint[]>;
+}
+
+function readSubnet(source: Source, subnetId: string): SubnetReads {
+  const subnet = source.describeSubnets([subnetId]).then((f) => mapFact(f, (s) => s[0] ?? null));
+  const networkAcl = source.describeNetworkAcls(subnetId).then((f) => mapFact(f, (a) => a[0] ?? null));
+  const vpc = subnet.then(async (sf): Promise<VpcReads> => {
+    const vpcId = valueOf(sf)?.VpcId;
+    const fallback = <T>(v: T): Promise<Fact<T>> => Promise.resolve(sf.state !== "known" ? sf : known(v));
+    const inVpc = <T>(fn: (vpc: string) => Promise<Fact<T>>, empty: T): Promise<Fact<T>> => (vpcId ? fn(vpcId) : fallback(empty));
+    const [vpcs, vpcAttributes, routeTables, internetGateways, natGateways, vpcEndpoints] = await Promise.all([
+      inVpc((v) => source.describeVpcs([v]), [] as Vpc[]),
+      inVpc((v) => source.describeVpcAttributes(v), null as VpcAttributes | null),
+      inVpc((v) => source.describeRouteTables(v), [] as RouteTable[]),
+      inVpc((v) => source.describeInternetGateways(v), [] as InternetGateway[]),
+      inVpc((v) => source.describeNatGateways(v), [] as NatGateway[]),
+      inVpc((v) => source.describeVpcEndpoints(v), [] as VpcEndpoint[]),
+    ]);
+    return { vpcId, vpcs, vpcAttributes, routeTables, internetGateways, natGateways, vpcEndpoints };
+  });
+  return { subnetId, subnet, networkAcl, vpc };
+}
+
 async function collectNetwork(
   source: Source,
-  originFact: Fact<PullOrigin | null>,
-  networkInterface: Fact<NetworkInterface | null>,
+  originP: Promise<Fact<PullOrigin | null>>,
+  networkInterfaceP: Promise<Fact<NetworkInterface | null>>,
+  early: SubnetReads | undefined,
   region: string,
   refs: Map<string, { ref: ImageRef; containers: string[] }>,
   def: TaskDefinition | undefined,
   failures: Evidence["failures"],
 ): Promise<NetworkEvidence> {
+  const [originFact, networkInterface] = await Promise.all([originP, networkInterfaceP]);
   const origin = valueOf(originFact);
   const absent = known(null);
   if (!origin) {
@@ -271,24 +318,15 @@ async function collectNetwork(
       reliesOnEndpoints: blank(false),
     };
   }
-  const subnetP = source.describeSubnets([origin.subnetId]).then((f) => mapFact(f, (s) => s[0] ?? null));
-  const aclP = source.describeNetworkAcls(origin.subnetId).then((f) => mapFact(f, (a) => a[0] ?? null));
-  const subnet = await subnetP;
-  const vpcId = valueOf(subnet)?.VpcId ?? valueOf(networkInterface)?.VpcId;
-  const vpcUnknown: Fact<never> | undefined = subnet.state !== "known" ? subnet : undefined;
-  const inVpc = <T>(fn: (vpc: string) => Promise<Fact<T>>, fallback: T): Promise<Fact<T>> =>
-    vpcId ? fn(vpcId) : Promise.resolve(vpcUnknown ?? known(fallback));
+  const reads = early && early.subnetId === origin.subnetId ? early : readSubnet(source, origin.subnetId);
   const originGroups = valueOf(origin.securityGroupIds) ?? [];
-  const [vpcs, vpcAttributes, routeTables, internetGateways, natGateways, vpcEndpoints, originSgs, networkAcl] = await Promise.all([
-    inVpc((v) => source.describeVpcs([v]), []),
-    inVpc((v) => source.describeVpcAttributes(v), null),
-    inVpc((v) => source.describeRouteTables(v), [] as RouteTable[]),
-    inVpc((v) => source.describeInternetGateways(v), []),
-    inVpc((v) => source.describeNatGateways(v), []),
-    inVpc((v) => source.describeVpcEndpoints(v), [] as VpcEndpoint[]),
+  const [subnet, networkAcl, vpcReads, originSgs] = await Promise.all([
+    reads.subnet,
+    reads.networkAcl,
+    reads.vpc,
     originGroups.length > 0 ? source.describeSecurityGroups(originGroups) : Promise.resolve(known<SecurityGroup[]>([])),
-    aclP,
   ]);
+  const { vpcs, vpcAttributes, routeTables, internetGateways, natGateways, vpcEndpoints } = vpcReads;
   const vpc = mapFact(vpcs, (v) => v[0] ?? null);
 
   // Round 4: what those name.

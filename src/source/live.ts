@@ -174,7 +174,8 @@ class LiveSource implements Source {
       // The race guarantees the budget even where the request handler ignores the signal.
       return await new Promise<O>((resolve, reject) => {
         signal.addEventListener("abort", () => reject(signal.reason), { once: true });
-        send(signal).then(resolve, reject);
+        // Through a promise, so a synchronous throw is a rejection too.
+        Promise.resolve().then(() => send(signal)).then(resolve, reject);
       });
     } catch (e) {
       if (signal.aborted) throw new CallFailed(call, "TimeoutError", `no answer within the ${this.timeoutMs} ms budget`);

@@ -329,6 +329,8 @@ export class SnapshotSource implements Source {
 
   async simulatePrincipalPolicy(): Promise<Fact<SimulationResult[]>> {
     // A snapshot holds the documents themselves; they are evaluated locally.
+    // The delay keeps a replay's round trips those of the live run.
+    await this.delay();
     return unknown("not-captured", "iam:SimulatePrincipalPolicy", "a snapshot is evaluated from its policy documents");
   }
 

@@ -23,6 +23,7 @@ function outcomeOf(f: Fact<unknown>): TraceOutcome {
   }
   if (f.why === "denied") return "denied";
   if (f.why === "throttled") return "throttled";
+  if (f.why === "not-captured") return "not-found";
   return "error";
 }
 
@@ -65,4 +66,24 @@ export function formatTrace(events: TraceEvent[]): string {
   return rows
     .map((e) => `${e.startMs.toFixed(1).padStart(8)} ms ${e.durationMs.toFixed(1).padStart(7)} ms  ${`${e.service}:${e.operation}`.padEnd(44)} ${e.outcome.padEnd(9)} ${e.params ?? ""}`)
     .join("\n");
+}
+
+/**
+ * The longest chain of calls each of which started after the one before it
+ * ended: how many round trips the diagnosis waited for, one after another.
+ */
+export function dependentRounds(events: TraceEvent[]): number {
+  const sorted = [...events].sort((a, b) => a.startMs - b.startMs);
+  const chain: number[] = [];
+  let best = 0;
+  for (let i = 0; i < sorted.length; i++) {
+    let longest = 0;
+    for (let j = 0; j < i; j++) {
+      // A small tolerance: timers fire a fraction of a millisecond early or late.
+      if (sorted[j].startMs + sorted[j].durationMs <= sorted[i].startMs + 0.5) longest = Math.max(longest, chain[j]);
+    }
+    chain[i] = longest + 1;
+    best = Math.max(best, chain[i]);
+  }
+  return best;
 }
