@@ -28,6 +28,9 @@ export default defineDiagnostic({
       ],
       docs: [DOCS.executionRole],
     };
+    // Without the task definition, "no execution role" would be a guess.
+    if (!e.executionRoleArn && e.taskDefinition.state !== "known") return skip("cannot read the task definition", e.taskDefinition);
+    if (!e.executionRoleArn && e.taskDefinition.value === null) return skip("the task definition was not found");
     if (!e.executionRoleArn) {
       return fail({
         severity: "error",

@@ -3,7 +3,7 @@
 // prefix-list routes counting as covering the addresses in their list.
 
 import ipaddr from "ipaddr.js";
-import type { ManagedPrefixList, Route, RouteTable } from "../model/aws.js";
+import type { EgressOnlyInternetGateway, InternetGateway, ManagedPrefixList, NatGateway, Route, RouteTable } from "../model/aws.js";
 import type { RouteMatch, RouteTarget } from "../model/evidence.js";
 
 /** The route table that applies to a subnet: its explicit association, else the VPC's main table. */
@@ -133,4 +133,49 @@ export function isEgressTarget(kind: RouteTarget["kind"]): boolean {
 
 export function describeTarget(t: RouteTarget): string {
   return `${t.kind.replace(/-/g, " ")} ${t.id}`;
+}
+
+/** The gateways of the VPC, to judge whether a route's target still carries traffic (each list absent when unread). */
+export interface TargetInventory {
+  vpcId?: string;
+  natGateways?: NatGateway[];
+  internetGateways?: InternetGateway[];
+  egressOnlyInternetGateways?: EgressOnlyInternetGateway[];
+}
+
+/**
+ * The match with its target's state: a route in state `blackhole`, a NAT
+ * gateway that is deleted, failed or not yet available, or a gateway no longer
+ * attached to the VPC cannot carry the pull (AWS marks such routes blackhole,
+ * a hand-written snapshot may not).
+ */
+export function withTargetState(m: RouteMatch, inv: TargetInventory): RouteMatch {
+  const t = m.target;
+  let problem: string | undefined;
+  if (m.route.State === "blackhole") problem = `the route's state is blackhole (its target ${t.id} is gone)`;
+  if (t.kind === "nat-gateway" && inv.natGateways) {
+    const nat = inv.natGateways.find((n) => n.NatGatewayId === t.id);
+    const state = (nat?.State ?? "").toLowerCase();
+    if (!nat) problem = `NAT gateway ${t.id} no longer exists`;
+    else if (state !== "available") {
+      const failure = nat.FailureCode ? ` (${nat.FailureCode}${nat.FailureMessage ? `: ${nat.FailureMessage}` : ""})` : "";
+      problem = `NAT gateway ${t.id} is ${state || "in no state"}${failure}`;
+    }
+  }
+  const attached = (g: { Attachments?: { VpcId?: string; State?: string }[] } | undefined) =>
+    g !== undefined && (g.Attachments === undefined || g.Attachments.some((a) => (inv.vpcId === undefined || a.VpcId === undefined || a.VpcId === inv.vpcId) && ["available", "attached", undefined].includes(a.State?.toLowerCase())));
+  if (t.kind === "internet-gateway" && inv.internetGateways && !attached(inv.internetGateways.find((g) => g.InternetGatewayId === t.id))) {
+    problem = `internet gateway ${t.id} is not attached to the VPC`;
+  }
+  if (t.kind === "egress-only-internet-gateway" && inv.egressOnlyInternetGateways && !attached(inv.egressOnlyInternetGateways.find((g) => g.EgressOnlyInternetGatewayId === t.id))) {
+    problem = `egress-only internet gateway ${t.id} is not attached to the VPC`;
+  }
+  return problem ? { ...m, blackhole: true, targetProblem: problem } : { ...m, blackhole: m.route.State === "blackhole" };
+}
+
+/** Route-table text for evidence: "10.0.0.0/16 -> local, 0.0.0.0/0 -> nat-0aaa (blackhole)". */
+export function routesText(table: RouteTable): string {
+  return (table.Routes ?? [])
+    .map((r) => `${r.DestinationCidrBlock ?? r.DestinationIpv6CidrBlock ?? r.DestinationPrefixListId ?? "?"} -> ${targetOf(r).id}${r.State === "blackhole" ? " (blackhole)" : ""}`)
+    .join(", ");
 }

@@ -4,8 +4,10 @@
 
 import { destinationPaths, isInterface, neededDestinations } from "../analysis/destinations.js";
 import type { ImageRef } from "../analysis/image-ref.js";
+import { derivePermissions, secretsSimulationRequest } from "../analysis/permissions.js";
+import { fargatePlatform, instancePlatform, manifestPlatforms, type TaskPlatform } from "../analysis/platform.js";
 import { isEgressTarget, routeFor, routeTableFor } from "../analysis/routes.js";
-import type { Instance, InternetGateway, NatGateway, NetworkAcl, NetworkInterface, RouteTable, SecurityGroup, Service, Subnet, Task, TaskDefinition, Vpc, VpcAttributes, VpcEndpoint } from "../model/aws.js";
+import type { ContainerInstance, Instance, InternetGateway, NatGateway, NetworkAcl, NetworkInterface, RouteTable, SecurityGroup, Service, Subnet, Task, TaskDefinition, Vpc, VpcAttributes, VpcEndpoint } from "../model/aws.js";
 import type { Evidence, ImageEvidence, NetworkEvidence, PullOrigin, RoleEvidence, SecretReference } from "../model/evidence.js";
 import { type Fact, isKnown, known, mapFact, unknown, valueOf } from "../model/fact.js";
 import { UsageError } from "../errors.js";
@@ -61,7 +63,7 @@ export async function collectEvidence(source: Source, task: Task): Promise<Evide
     ? source.describeContainerInstances(cluster, [task.containerInstanceArn]).then((f) => mapFact(f, (c) => c[0] ?? null))
     : Promise.resolve(known(null));
   // A stopped task's ENI is usually deleted (attachment DELETED): asking for it costs a call per task.
-  const eniP: Promise<Fact<NetworkInterface | null>> = eni?.networkInterfaceId && launchType === "FARGATE" && eni.status !== "DELETED"
+  const eniP: Promise<Fact<NetworkInterface | null>> = eni?.networkInterfaceId && launchType === "FARGATE" && (eni.status !== "DELETED" || source.kind === "snapshot")
     ? source.describeNetworkInterfaces([eni.networkInterfaceId]).then((f) => mapFact(f, (n) => n[0] ?? null))
     : Promise.resolve(known(null));
   // EC2: the container instance's EC2 instance carries the pull.
@@ -102,6 +104,11 @@ export async function collectEvidence(source: Source, task: Task): Promise<Evide
     ? source.simulatePrincipalPolicy(executionRoleArn, [...PULL_ACTIONS], ["*", ...ecrRepoArns])
     : Promise.resolve(known([]));
   const secretsP = collectSecrets(source, def, region, accountId, scope);
+  // IAM's own answer for the secrets the execution role reads (live only; a snapshot evaluates the documents).
+  const secretsSimulationP = secretsP.then((refs) => {
+    const { actions, resources } = secretsSimulationRequest(refs, region, accountId);
+    return executionRoleArn && actions.length > 0 ? source.simulatePrincipalPolicy(executionRoleArn, actions, resources) : known([]);
+  });
 
   const originP = Promise.all([serviceP, instanceP, eniP]).then(([service, instance, networkInterface]) =>
     pullOrigin(launchType, eni, valueOf(service) ?? null, networkInterface, instance, task.platformVersion),
@@ -131,9 +138,16 @@ export async function collectEvidence(source: Source, task: Task): Promise<Evide
     return { purpose: "instance-role", arn: role.Arn, role: full, simulation };
   })();
 
-  const [images, network, executionRole, pullRole, secrets, instanceProfile] = await Promise.all([
-    imagesP, networkP, executionRoleP, pullRoleP, secretsP, instanceProfileP,
+  const [collectedImages, network, executionRole, pullRole, collectedSecrets, instanceProfile, secretsSimulation] = await Promise.all([
+    imagesP, networkP, executionRoleP, pullRoleP, secretsP, instanceProfileP, secretsSimulationP,
   ]);
+  // Derived once: every IAM question of the pull, and the platform the task runs on.
+  const permissions = derivePermissions({
+    accountId, region, executionRoleArn, executionRole, pullRole, images: collectedImages, secrets: collectedSecrets, secretsSimulation,
+  });
+  const images = collectedImages.map((i, n) => ({ ...i, repositoryAccess: permissions.repositoryAccess[n] }));
+  const secrets = collectedSecrets.map((r, n) => (permissions.secretAccess[n] ? { ...r, access: permissions.secretAccess[n] } : r));
+  const taskPlatform = taskPlatformOf(launchType, taskDefinition, instance, containerInstance);
   return {
     region,
     accountId,
@@ -155,7 +169,28 @@ export async function collectEvidence(source: Source, task: Task): Promise<Evide
     executionRole,
     secrets,
     ephemeralStorageGiB: task.ephemeralStorage?.sizeInGiB ?? def?.ephemeralStorage?.sizeInGiB ?? 20,
+    executionRoleTrust: permissions.executionRoleTrust,
+    pullPermissions: permissions.pullPermissions,
+    taskPlatform,
   };
+}
+
+function taskPlatformOf(
+  launchType: Evidence["launchType"],
+  taskDefinition: Fact<TaskDefinition | null>,
+  instance: Fact<Instance | null>,
+  containerInstance: Fact<ContainerInstance | null>,
+): Fact<TaskPlatform> {
+  if (launchType === "EC2") {
+    const p = instancePlatform(valueOf(instance) ?? null, valueOf(containerInstance) ?? null, valueOf(taskDefinition) ?? null);
+    if (p) return known(p);
+    if (instance.state !== "known") return instance;
+    if (containerInstance.state !== "known") return containerInstance;
+    return unknown("not-captured", "ec2:DescribeInstances", "the container instance's architecture is not recorded");
+  }
+  if (taskDefinition.state !== "known") return taskDefinition;
+  if (!taskDefinition.value) return unknown("failed", "ecs:DescribeTaskDefinition", "the task definition does not exist");
+  return known(fargatePlatform(taskDefinition.value));
 }
 
 export function roleNameOf(arn: string): string {
@@ -166,7 +201,10 @@ async function collectImage(source: Source, ref: ImageRef, containers: string[],
   const definitions = (def?.containerDefinitions ?? []).filter((d) => containers.includes(d.name ?? ""));
   const none = known(null);
   if (ref.kind !== "ecr" || !ref.registryId) {
-    return { ref, containers, definitions, repository: none, image: none, otherImages: known([]), manifest: none, repositoryPolicy: none, pullThroughCacheRules: known([]) };
+    return {
+      ref, containers, definitions, repository: none, image: none, otherImages: known([]), manifest: none, repositoryPolicy: none, pullThroughCacheRules: known([]),
+      pullThroughCache: none, platforms: none, repositoryAccess: null,
+    };
   }
   const registry = ref.registryId;
   const imageId = ref.digest ? { imageDigest: ref.digest } : { imageTag: ref.tag };
@@ -181,7 +219,11 @@ async function collectImage(source: Source, ref: ImageRef, containers: string[],
   const otherImages = isKnown(repository) && repository.value && isKnown(image) && image.value === null
     ? await source.describeImages(registry, ref.repository)
     : known([]);
-  return { ref, containers, definitions, repository, image, otherImages, manifest, repositoryPolicy, pullThroughCacheRules };
+  const pullThroughCache = mapFact(pullThroughCacheRules, (rules) =>
+    rules.find((r) => r.ecrRepositoryPrefix && (ref.repository === r.ecrRepositoryPrefix || ref.repository.startsWith(`${r.ecrRepositoryPrefix}/`))) ?? null,
+  );
+  const platforms = mapFact(manifest, (m) => manifestPlatforms(m));
+  return { ref, containers, definitions, repository, image, otherImages, manifest, repositoryPolicy, pullThroughCacheRules, pullThroughCache, platforms, repositoryAccess: null };
 }
 
 async function collectSecrets(source: Source, def: TaskDefinition | undefined, region: string, accountId: string, scope: Evidence["scope"]): Promise<SecretReference[]> {

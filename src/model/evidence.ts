@@ -4,13 +4,15 @@
 
 import type { ImageRef } from "../analysis/image-ref.js";
 import type { MessageSignals } from "../analysis/message.js";
+import type { PermissionAnswer, PullPermissions, TrustAnswer } from "../analysis/permissions.js";
+import type { ImagePlatform, TaskPlatform } from "../analysis/platform.js";
 import type {
   ContainerDefinition, ContainerInstance, DhcpOptions, EgressOnlyInternetGateway, Image, ImageDetail, Instance,
   InstanceProfile, InternetGateway, ManagedPrefixList, NatGateway, NetworkAcl, NetworkInterface, ParameterMetadata,
   PullThroughCacheRule, Repository, RepositoryPolicy, Role, Route, RouteTable, SecretMetadata, SecurityGroup, Service,
   Subnet, Task, TaskDefinition, Vpc, VpcAttributes, VpcEndpoint,
 } from "./aws.js";
-import type { Fact } from "./fact.js";
+import type { Fact, Unknown } from "./fact.js";
 import type { SimulationResult } from "../source/source.js";
 
 /** One container whose reason (or the task's stoppedReason standing in) shows a failure. */
@@ -41,6 +43,13 @@ export interface ImageEvidence {
   repositoryPolicy: Fact<RepositoryPolicy | null>;
   /** ECR only: pull through cache rules of the registry. */
   pullThroughCacheRules: Fact<PullThroughCacheRule[]>;
+  // Derived once by the collectors:
+  /** ECR only: the pull through cache rule whose prefix covers the repository, null when none does. */
+  pullThroughCache: Fact<PullThroughCacheRule | null>;
+  /** ECR only: the platforms of an image index; null for a single-platform manifest (or no manifest). */
+  platforms: Fact<ImagePlatform[] | null>;
+  /** ECR only, another account's repository: whether its policy lets the pulling role pull; null otherwise. */
+  repositoryAccess: Fact<PermissionAnswer[]> | null;
 }
 
 /** Where the pull leaves from: the task's ENI (Fargate) or the container instance (EC2). */
@@ -55,6 +64,10 @@ export interface PullOrigin {
   instanceId?: string;
   /** Where the security groups and public IP were read from, for evidence. */
   readFrom: string;
+  /** The operating system that opens the connections (its ephemeral ports carry the replies). */
+  os?: "linux" | "windows";
+  /** Fargate platform version 1.3.0 or older: the platform's own interface fetches the ECR token and secrets. */
+  legacyPlatform?: string;
 }
 
 export type RouteTargetKind =
@@ -75,6 +88,8 @@ export interface RouteMatch {
   destination: string;
   target: RouteTarget;
   blackhole: boolean;
+  /** Why the target cannot carry traffic (route state blackhole, NAT gateway deleted, gateway detached). */
+  targetProblem?: string;
 }
 
 export type ServiceName = "ecr-api" | "ecr-dkr" | "s3" | "logs" | "secretsmanager" | "ssm" | "kms" | "registry";
@@ -93,6 +108,45 @@ export interface Destination {
   failed?: boolean;
   /** The IP address the message says the request tried. */
   ip?: string;
+  /** ecr-dkr: the repository ARNs pulled through it (for endpoint policies). */
+  resources?: string[];
+}
+
+export type FilterKind = "security-group-egress" | "network-acl" | "endpoint-security-group" | "endpoint-policy";
+
+/**
+ * One packet filter (or endpoint policy) on a destination's path, judged once
+ * by the collector (src/analysis/filters.ts): `allow`, `deny`, `partial` (some
+ * addresses or ports pass), `indeterminate` (depends on which public address the
+ * registry has), `unknown` (the filter could not be read).
+ */
+export interface FilterCheck {
+  kind: FilterKind;
+  verdict: "allow" | "deny" | "partial" | "indeterminate" | "unknown";
+  /** The resource that decides: the network ACL, the endpoint, the first security group. */
+  resource: string;
+  /** Every group evaluated (security groups), or the ACL's subnet. */
+  groupIds?: string[];
+  subnetId?: string;
+  /** Network ACLs: which way the packets go through the ACL, and whose subnet it is. */
+  direction?: "egress" | "ingress";
+  hop?: "task-subnet" | "nat-subnet" | "endpoint-subnet";
+  /** The TCP ports of the packets judged. */
+  ports?: [number, number];
+  /** The other end, as CIDRs for a fix (absent: any internet address), and as text. */
+  peerCidrs?: string[];
+  peerPrefixListId?: string;
+  peerGroupId?: string;
+  peer: string;
+  /** What was seen, with the field and value, for the evidence. */
+  fact: string;
+  /** Network ACLs: the rule that denies, and a free rule number below it for an allow. */
+  denyingRule?: number;
+  freeRuleNumber?: number;
+  /** Endpoint policies: the actions and resource judged. */
+  actions?: string[];
+  /** Why the filter could not be read. */
+  unknown?: Unknown;
 }
 
 /** How one destination is reached from the pull's subnet. */
@@ -103,6 +157,16 @@ export interface DestinationPath {
   endpoint?: VpcEndpoint;
   /** The route the request takes when it goes over the internet path. */
   route?: RouteMatch;
+  /** IPv6 in an IPv6-only subnet, else IPv4. */
+  family: "ipv4" | "ipv6";
+  /** Why an endpoint that serves this destination is not used. */
+  endpointProblem?: "private-dns-disabled" | "vpc-dns-disabled" | "not-available" | "not-on-route-table" | "other-region";
+  /** When the route goes to a NAT gateway: the gateway and its own subnet's route out. */
+  nat?: NatGatewayPath;
+  /** The first route of the path whose target this account's APIs cannot see past. */
+  opaque?: RouteMatch;
+  /** Security groups, network ACLs and endpoint policies on the path, judged once. */
+  filters: FilterCheck[];
 }
 
 export interface NatGatewayPath {
@@ -141,6 +205,12 @@ export interface NetworkEvidence {
   natPath: Fact<NatGatewayPath | null>;
   /** The VPC relies on endpoints (findings.md "Endpoints or routes"). */
   reliesOnEndpoints: Fact<boolean>;
+  /** The subnets of the interface endpoints the pull uses (their CIDRs are the endpoints' addresses). */
+  endpointSubnets: Fact<Subnet[]>;
+  /** Network ACLs of the other subnets on the path: the NAT gateway's and the endpoints'. */
+  otherNetworkAcls: Fact<NetworkAcl[]>;
+  /** The VPC's DNS server answers (enableDnsSupport), and endpoints' private DNS names take effect (both attributes). */
+  dns: Fact<{ support: boolean; hostnames: boolean; customServers: string[] }>;
 }
 
 export interface RoleEvidence {
@@ -164,6 +234,8 @@ export interface SecretReference {
   /** The ARN IAM sees for a permission check. */
   resourceArn: string;
   secret: Fact<SecretMetadata | ParameterMetadata | null>;
+  /** Derived: whether the execution role may read it (and decrypt its customer managed key); absent without an execution role or metadata. */
+  access?: Fact<PermissionAnswer[]>;
 }
 
 export interface Evidence {
@@ -192,4 +264,11 @@ export interface Evidence {
   secrets: SecretReference[];
   /** The task's ephemeral storage in GiB (task, else task definition, else 20). */
   ephemeralStorageGiB: number;
+  // Derived once by the collectors (src/analysis/permissions.ts, platform.ts):
+  /** The execution role's trust policy against ecs-tasks.amazonaws.com; null without an execution role that exists. */
+  executionRoleTrust: Fact<TrustAnswer> | null;
+  /** The role that pulls from ECR and what IAM lets it do; null when no role pulls from ECR. */
+  pullPermissions: PullPermissions | null;
+  /** The platform the task runs on (runtimePlatform on Fargate, the instance's architecture on EC2). */
+  taskPlatform: Fact<TaskPlatform>;
 }

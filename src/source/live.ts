@@ -232,7 +232,7 @@ class LiveSource implements Source {
 
   describeTasks(cluster: string | undefined, tasks: string[]): Promise<Fact<Task[]>> {
     return this.fact("ecs:DescribeTasks", () =>
-      orMissing(this.tasksIn(cluster ?? clusterOfTaskArn(tasks.find((t) => clusterOfTaskArn(t))), tasks), is("ClusterNotFoundException"), []));
+      orMissing(this.tasksIn(cluster ?? tasks.map(clusterOfTaskArn).find(Boolean), tasks), is("ClusterNotFoundException"), []));
   }
 
   listStoppedTasks(cluster: string, serviceName?: string): Promise<Fact<Task[]>> {

@@ -41,7 +41,7 @@ function mockAll() {
     ssm: mockClient(SSMClient),
   };
   // An unmatched rule would resolve undefined: every call answers {} unless a test says otherwise.
-  for (const stub of Object.values(m)) stub.onAnyCommand().resolves({});
+  for (const stub of Object.values(m) as { onAnyCommand(): { resolves(output: object): unknown } }[]) stub.onAnyCommand().resolves({});
   return m;
 }
 
@@ -94,7 +94,7 @@ describe("pagination", () => {
       { cluster: "prod", serviceName: "web", desiredStatus: "STOPPED", maxResults: 100, nextToken: undefined },
       { cluster: "prod", serviceName: "web", desiredStatus: "STOPPED", maxResults: 100, nextToken: "more" },
     ]);
-    expect(m.ecs.commandCalls(DescribeTasksCommand).map((c) => c.args[0].input.tasks.length)).toEqual([100, 50]);
+    expect(m.ecs.commandCalls(DescribeTasksCommand).map((c) => c.args[0].input.tasks?.length)).toEqual([100, 50]);
   });
 
   it("stops reading a whole repository after 1000 images, newest first", async () => {
@@ -212,7 +212,7 @@ describe("joins and reshapes", () => {
       Role: {
         RoleName: "exec", RoleId: "AROA1", Path: "/", Arn: `arn:aws:iam::${ACCOUNT}:role/exec`, CreateDate: new Date(),
         AssumeRolePolicyDocument: encode(trust),
-        PermissionsBoundary: { PermissionsBoundaryType: "Policy", PermissionsBoundaryArn: `arn:aws:iam::${ACCOUNT}:policy/boundary` },
+        PermissionsBoundary: { PermissionsBoundaryType: "PermissionsBoundaryPolicy", PermissionsBoundaryArn: `arn:aws:iam::${ACCOUNT}:policy/boundary` },
       },
     });
     m.iam.on(ListAttachedRolePoliciesCommand)
@@ -234,7 +234,7 @@ describe("joins and reshapes", () => {
       value: {
         RoleName: "exec", RoleId: "AROA1", Path: "/", Arn: `arn:aws:iam::${ACCOUNT}:role/exec`,
         AssumeRolePolicyDocument: trust,
-        PermissionsBoundary: { PermissionsBoundaryType: "Policy", PermissionsBoundaryArn: `arn:aws:iam::${ACCOUNT}:policy/boundary`, Document: boundary },
+        PermissionsBoundary: { PermissionsBoundaryType: "PermissionsBoundaryPolicy", PermissionsBoundaryArn: `arn:aws:iam::${ACCOUNT}:policy/boundary`, Document: boundary },
         AttachedPolicies: [
           { PolicyName: "pull", PolicyArn: `arn:aws:iam::${ACCOUNT}:policy/pull`, Document: pull },
           { PolicyName: "other", PolicyArn: `arn:aws:iam::${ACCOUNT}:policy/other`, Document: undefined },

@@ -1,0 +1,353 @@
+// Every IAM question a diagnosis asks, answered once: may the role that pulls
+// get an ECR token and the image, may the execution role be assumed and read
+// the task's secrets (and their KMS keys), and does another account's
+// repository policy let this role pull. IAM's own simulation (live) is the
+// authority where it answered; otherwise the role's documents are evaluated
+// with the local evaluator. A document that could not be read makes an answer
+// unknown, never "allowed". Pure: the collector calls it, diagnostics read
+// what it returns.
+
+import type { ParameterMetadata, Role, SecretMetadata } from "../model/aws.js";
+import type { ImageEvidence, RoleEvidence, SecretReference } from "../model/evidence.js";
+import { type Fact, known, type Unknown, unknown } from "../model/fact.js";
+import type { SimulationResult } from "../source/source.js";
+import { type Decision, type Evaluation, evaluateIdentityPolicies, evaluateResourcePolicy, type NamedPolicy, trustAllowsService } from "./iam-policy.js";
+import { awsManagedPolicyDocument } from "./managed-policies.js";
+
+export interface PermissionQuestion {
+  action: string;
+  resource: string;
+  /** Why the task needs it: "image web:1.4.2", "secret DB_PASSWORD of container web". */
+  why: string;
+  /** Condition key values known for this request (kms:ViaService). */
+  context?: Record<string, string>;
+  /**
+   * The resource stands in for one that is not known (the key behind a KMS
+   * alias): only an Allow or Deny that covers any such resource is definite.
+   */
+  placeholder?: boolean;
+}
+
+export interface PermissionAnswer extends PermissionQuestion {
+  decision: Decision;
+  /** IAM's simulation (live) or the local evaluation of the documents. */
+  basis: "simulation" | "documents";
+  /** The statements that deny explicitly: `policy "pull" (Sid "NoPull")`. */
+  deniedBy: string[];
+  /** The identity policies allow it, but the permissions boundary does not. */
+  cutByBoundary: boolean;
+  notes: string[];
+  unknownConditions: string[];
+  /** The document that could not be read and leaves the answer unknown. */
+  unreadable?: Unknown;
+}
+
+export interface TrustAnswer {
+  /** The service principal that must be trusted. */
+  service: string;
+  decision: Decision;
+  notes: string[];
+}
+
+export interface PullPermissions {
+  roleArn: string;
+  purpose: RoleEvidence["purpose"];
+  /** Whether the role can be assumed by the service that uses it (ecs-tasks or ec2). */
+  trust: Fact<TrustAnswer>;
+  /** Each action the pull needs, on each resource. */
+  answers: Fact<PermissionAnswer[]>;
+}
+
+export const PULL_TOKEN_ACTION = "ecr:GetAuthorizationToken";
+export const PULL_IMAGE_ACTIONS = ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"] as const;
+
+// ---------- the role's documents ----------
+
+export interface RoleDocuments {
+  policies: NamedPolicy[];
+  boundary?: NamedPolicy;
+  /** Documents that could not be read. */
+  unreadable: Unknown[];
+}
+
+/** The role's identity policies and boundary as the evaluator takes them; AWS managed policies named without a document are filled in. */
+export function roleDocuments(role: Role): RoleDocuments {
+  const out: RoleDocuments = { policies: [], unreadable: [] };
+  if (role.AttachedPolicies === undefined && role.InlinePolicies === undefined) {
+    out.unreadable.push(unknown("not-captured", "iam:ListAttachedRolePolicies", `the policies of role ${role.RoleName ?? role.Arn} were not read`, "iam:ListAttachedRolePolicies and iam:ListRolePolicies"));
+  }
+  for (const p of role.AttachedPolicies ?? []) {
+    const document = p.Document ?? awsManagedPolicyDocument(p.PolicyArn);
+    const name = p.PolicyName ?? p.PolicyArn ?? "attached policy";
+    if (document) out.policies.push({ name, document });
+    else out.unreadable.push(unknown("not-captured", "iam:GetPolicyVersion", `the document of managed policy ${p.PolicyArn ?? name} was not read`));
+  }
+  for (const p of role.InlinePolicies ?? []) {
+    const name = p.PolicyName ?? "inline policy";
+    if (p.Document) out.policies.push({ name, document: p.Document });
+    else out.unreadable.push(unknown("not-captured", "iam:GetRolePolicy", `the document of inline policy ${name} was not read`));
+  }
+  const b = role.PermissionsBoundary;
+  if (b && (b.PermissionsBoundaryArn || b.Document)) {
+    const document = b.Document ?? awsManagedPolicyDocument(b.PermissionsBoundaryArn);
+    const name = `permissions boundary ${b.PermissionsBoundaryArn?.split("/").pop() ?? ""}`.trim();
+    if (document) out.boundary = { name, document };
+    else out.unreadable.push(unknown("not-captured", "iam:GetPolicyVersion", `the document of permissions boundary ${b.PermissionsBoundaryArn} was not read`));
+  }
+  return out;
+}
+
+// ---------- answering ----------
+
+interface Principal {
+  arn?: string;
+  account: string;
+}
+
+function fromSimulation(q: PermissionQuestion, r: SimulationResult): PermissionAnswer {
+  const d = r.decision.toLowerCase();
+  const missing = r.missingContextValues ?? [];
+  let decision: Decision;
+  if (d === "allowed") decision = "allowed";
+  else if (d === "explicitdeny") decision = "explicit-deny";
+  else decision = missing.length > 0 ? "unknown" : "implicit-deny";
+  return {
+    ...q,
+    decision,
+    basis: "simulation",
+    deniedBy: decision === "explicit-deny" ? ["an explicit Deny (iam:SimulatePrincipalPolicy)"] : [],
+    cutByBoundary: false,
+    notes: [`iam:SimulatePrincipalPolicy answered ${r.decision}${missing.length > 0 ? ` without the context keys ${missing.join(", ")}` : ""}.`],
+    unknownConditions: missing,
+  };
+}
+
+function statementLabel(m: Evaluation["matched"][number]): string {
+  return `policy "${m.policy}"${m.sid ? ` (Sid "${m.sid}")` : ""}`;
+}
+
+function fromDocuments(q: PermissionQuestion, docs: RoleDocuments, principal: Principal): PermissionAnswer {
+  const request = { action: q.action, resource: q.resource, principalArn: principal.arn, principalAccount: principal.account, context: q.context };
+  const ev = evaluateIdentityPolicies(docs.policies, request, docs.boundary);
+  let decision = ev.decision;
+  let cutByBoundary = false;
+  if (docs.boundary && decision !== "allowed" && decision !== "explicit-deny") {
+    cutByBoundary = evaluateIdentityPolicies(docs.policies, request).decision === "allowed";
+  }
+  const notes = [...ev.notes];
+  let unreadable: Unknown | undefined;
+  // An unread document could still allow or deny: only an explicit Deny is definite.
+  if (docs.unreadable.length > 0 && decision !== "explicit-deny") {
+    unreadable = docs.unreadable[0];
+    decision = "unknown";
+    notes.push(`${docs.unreadable.map((u) => u.message).join("; ")}.`);
+  }
+  if (q.placeholder && decision === "implicit-deny") {
+    decision = "unknown";
+    notes.push(`${q.resource} is not a key ARN: only a statement that covers every key decides.`);
+  }
+  return {
+    ...q,
+    decision,
+    basis: "documents",
+    deniedBy: decision === "explicit-deny" ? ev.matched.filter((m) => m.effect === "Deny" && !m.conditional).map(statementLabel) : [],
+    cutByBoundary,
+    notes,
+    unknownConditions: ev.unknownConditions,
+    ...(unreadable ? { unreadable } : {}),
+  };
+}
+
+/** Answers each question from the simulation where it answered, else from the role's documents. */
+export function answerQuestions(
+  questions: PermissionQuestion[],
+  role: Fact<Role | null>,
+  simulation: Fact<SimulationResult[]>,
+  principal: Principal,
+): Fact<PermissionAnswer[]> {
+  const sims = simulation.state === "known" ? simulation.value : [];
+  const simulated = (q: PermissionQuestion) =>
+    q.placeholder ? undefined : sims.find((r) => r.action.toLowerCase() === q.action.toLowerCase() && r.resource === q.resource);
+  if (role.state !== "known" || role.value === null) {
+    // Without the documents, only a complete simulation answers.
+    const all = questions.map((q) => simulated(q));
+    if (all.every((r) => r !== undefined)) return known(questions.map((q, i) => fromSimulation(q, all[i]!)));
+    return role.state !== "known" ? role : unknown("failed", "iam:GetRole", "the role does not exist");
+  }
+  const docs = roleDocuments(role.value);
+  return known(
+    questions.map((q) => {
+      const r = simulated(q);
+      return r ? fromSimulation(q, r) : fromDocuments(q, docs, principal);
+    }),
+  );
+}
+
+// ---------- what the pull needs ----------
+
+/** The ECR actions the pull needs: a token, then the image of each repository (and, through a pull through cache rule, the import). */
+export function pullQuestions(images: ImageEvidence[]): PermissionQuestion[] {
+  const ecr = images.filter((i) => i.ref.kind === "ecr" && i.ref.repositoryArn);
+  if (ecr.length === 0) return [];
+  const out: PermissionQuestion[] = [{ action: PULL_TOKEN_ACTION, resource: "*", why: "an ECR authorization token" }];
+  for (const i of ecr) {
+    const why = `image ${i.ref.repository}:${i.ref.digest ?? i.ref.tag}`;
+    for (const action of PULL_IMAGE_ACTIONS) out.push({ action, resource: i.ref.repositoryArn!, why });
+    const rule = i.pullThroughCache.state === "known" ? i.pullThroughCache.value : null;
+    const notCached = i.image.state === "known" && i.image.value === null;
+    const noRepository = i.repository.state === "known" && i.repository.value === null;
+    if (rule && (notCached || noRepository)) {
+      out.push({ action: "ecr:BatchImportUpstreamImage", resource: i.ref.repositoryArn!, why: `${why} through pull through cache rule ${rule.ecrRepositoryPrefix}` });
+      if (noRepository) out.push({ action: "ecr:CreateRepository", resource: i.ref.repositoryArn!, why: `the first pull through pull through cache rule ${rule.ecrRepositoryPrefix}` });
+    }
+  }
+  return out;
+}
+
+function trustOf(role: Fact<Role | null>, service: string, accountId: string): Fact<TrustAnswer> {
+  if (role.state !== "known") return role;
+  const doc = role.value?.AssumeRolePolicyDocument;
+  if (!role.value) return unknown("failed", "iam:GetRole", "the role does not exist");
+  if (doc === undefined) return unknown("not-captured", "iam:GetRole", `the trust policy of role ${role.value.RoleName ?? role.value.Arn} was not read`);
+  const ev = trustAllowsService(doc, service, service === "ecs-tasks.amazonaws.com" ? { "aws:SourceAccount": accountId } : undefined);
+  return known({ service, decision: ev.decision, notes: ev.notes });
+}
+
+// ---------- secrets ----------
+
+const AWS_MANAGED_KEY = /(?:^|:)alias\/aws\//;
+
+function arnParts(arn: string): { partition: string; region: string; account: string } | undefined {
+  const p = arn.split(":");
+  return p[0] === "arn" && p.length >= 6 ? { partition: p[1], region: p[3], account: p[4] } : undefined;
+}
+
+/** The KMS key a secret or SecureString parameter is encrypted with, when it is a customer managed key. */
+export function customerManagedKey(ref: SecretReference): string | undefined {
+  const meta = ref.secret.state === "known" ? ref.secret.value : null;
+  if (!meta) return undefined;
+  const key = ref.store === "secretsmanager" ? (meta as SecretMetadata).KmsKeyId : (meta as ParameterMetadata).Type === "SecureString" ? (meta as ParameterMetadata).KeyId : undefined;
+  if (!key || AWS_MANAGED_KEY.test(key)) return undefined;
+  return key;
+}
+
+/** What the execution role must be allowed to read one secret or parameter. */
+export function secretQuestions(ref: SecretReference, region: string, accountId: string): PermissionQuestion[] {
+  const meta = ref.secret.state === "known" ? ref.secret.value : null;
+  if (!meta) return [];
+  const resource = meta.ARN ?? ref.resourceArn;
+  const label = ref.field === "repositoryCredentials" ? `repositoryCredentials of container ${ref.container}` : `${ref.field} ${ref.name ?? ""} of container ${ref.container}`.replace(/\s+/g, " ");
+  const out: PermissionQuestion[] = [
+    { action: ref.store === "secretsmanager" ? "secretsmanager:GetSecretValue" : "ssm:GetParameters", resource, why: label },
+  ];
+  const key = customerManagedKey(ref);
+  if (key) {
+    const where = arnParts(resource) ?? { partition: "aws", region, account: accountId };
+    const via = `${ref.store === "secretsmanager" ? "secretsmanager" : "ssm"}.${where.region}.amazonaws.com`;
+    let keyArn = key;
+    let placeholder = false;
+    if (!key.startsWith("arn:")) {
+      if (key.startsWith("alias/")) {
+        keyArn = `arn:${where.partition}:kms:${where.region}:${where.account}:key/(the key behind ${key})`;
+        placeholder = true;
+      } else keyArn = `arn:${where.partition}:kms:${where.region}:${where.account}:key/${key}`;
+    } else if (key.includes(":alias/")) {
+      keyArn = `${key.slice(0, key.indexOf(":alias/"))}:key/(the key behind ${key.slice(key.indexOf(":alias/") + 1)})`;
+      placeholder = true;
+    }
+    out.push({ action: "kms:Decrypt", resource: keyArn, why: `${label}: its customer managed key ${key}`, context: { "kms:ViaService": via }, placeholder });
+  }
+  return out;
+}
+
+// ---------- everything, once ----------
+
+export interface PermissionInputs {
+  accountId: string;
+  region: string;
+  executionRoleArn: string | null;
+  executionRole: Fact<Role | null>;
+  pullRole: RoleEvidence | null;
+  images: ImageEvidence[];
+  secrets: SecretReference[];
+  /** IAM's simulation of the secrets' actions for the execution role (unknown in a snapshot). */
+  secretsSimulation: Fact<SimulationResult[]>;
+}
+
+export interface DerivedPermissions {
+  /** The execution role's trust policy against ecs-tasks.amazonaws.com; null without an execution role that exists. */
+  executionRoleTrust: Fact<TrustAnswer> | null;
+  /** Null when no role pulls from ECR (no ECR image, no role, or a role that does not exist). */
+  pullPermissions: PullPermissions | null;
+  /** Aligned with `secrets`: whether the execution role can read each one (undefined without an execution role or metadata). */
+  secretAccess: (Fact<PermissionAnswer[]> | undefined)[];
+  /** Aligned with `images`: another account's repository policy for the pulling role; null for this account's or non-ECR images. */
+  repositoryAccess: (Fact<PermissionAnswer[]> | null)[];
+}
+
+export function derivePermissions(x: PermissionInputs): DerivedPermissions {
+  const executionRoleTrust =
+    x.executionRoleArn && !(x.executionRole.state === "known" && x.executionRole.value === null)
+      ? trustOf(x.executionRole, "ecs-tasks.amazonaws.com", x.accountId)
+      : null;
+
+  let pullPermissions: PullPermissions | null = null;
+  const questions = pullQuestions(x.images);
+  const pr = x.pullRole;
+  if (pr && questions.length > 0 && !(pr.role.state === "known" && pr.role.value === null)) {
+    const principal = { arn: pr.arn !== "unknown" ? pr.arn : undefined, account: x.accountId };
+    pullPermissions = {
+      roleArn: pr.arn,
+      purpose: pr.purpose,
+      trust: pr.purpose === "execution-role" && executionRoleTrust ? executionRoleTrust : trustOf(pr.role, pr.purpose === "execution-role" ? "ecs-tasks.amazonaws.com" : "ec2.amazonaws.com", x.accountId),
+      answers: answerQuestions(questions, pr.role, pr.simulation, principal),
+    };
+  }
+
+  const secretAccess = x.secrets.map((ref) => {
+    if (!x.executionRoleArn || (x.executionRole.state === "known" && x.executionRole.value === null)) return undefined;
+    const qs = secretQuestions(ref, x.region, x.accountId);
+    if (qs.length === 0) return undefined;
+    return answerQuestions(qs, x.executionRole, x.secretsSimulation, { arn: x.executionRoleArn, account: x.accountId });
+  });
+
+  const repositoryAccess = x.images.map((i) => repositoryAccessOf(i, pr, x.accountId));
+  return { executionRoleTrust, pullPermissions, secretAccess, repositoryAccess };
+}
+
+function repositoryAccessOf(i: ImageEvidence, pr: RoleEvidence | null, accountId: string): Fact<PermissionAnswer[]> | null {
+  if (i.ref.kind !== "ecr" || !i.ref.registryId || !i.ref.repositoryArn || i.ref.registryId === accountId) return null;
+  if (i.repositoryPolicy.state !== "known") return i.repositoryPolicy;
+  const policy = i.repositoryPolicy.value;
+  const why = `image ${i.ref.repository}:${i.ref.digest ?? i.ref.tag} from account ${i.ref.registryId}`;
+  return known(
+    PULL_IMAGE_ACTIONS.map((action): PermissionAnswer => {
+      const q = { action, resource: i.ref.repositoryArn!, why };
+      if (!policy?.policyText) {
+        return {
+          ...q, decision: "implicit-deny", basis: "documents", deniedBy: [], cutByBoundary: false, unknownConditions: [],
+          notes: [`Repository ${i.ref.repository} has no repository policy, so no other account may pull from it.`],
+        };
+      }
+      const ev = evaluateResourcePolicy(
+        { name: `repository policy of ${i.ref.repository}`, document: policy.policyText },
+        { action, resource: i.ref.repositoryArn!, principalArn: pr && pr.arn !== "unknown" ? pr.arn : undefined, principalAccount: accountId },
+      );
+      return {
+        ...q,
+        decision: ev.decision,
+        basis: "documents",
+        deniedBy: ev.decision === "explicit-deny" ? ev.matched.filter((m) => m.effect === "Deny" && !m.conditional).map(statementLabel) : [],
+        cutByBoundary: false,
+        notes: ev.notes,
+        unknownConditions: ev.unknownConditions,
+      };
+    }),
+  );
+}
+
+/** The (action, resource) pairs worth a simulation for the secrets, without stand-in resources. */
+export function secretsSimulationRequest(refs: SecretReference[], region: string, accountId: string): { actions: string[]; resources: string[] } {
+  const qs = refs.flatMap((r) => secretQuestions(r, region, accountId)).filter((q) => !q.placeholder);
+  return { actions: [...new Set(qs.map((q) => q.action))], resources: [...new Set(qs.map((q) => q.resource))] };
+}
