@@ -136,10 +136,11 @@ export function buildProgram(): Command {
         return;
       }
       if (!name) {
+        // On a terminal: the menu, then the first scenario diagnosed, so a first run shows a diagnosis.
         if (process.stdout.isTTY && opts.output === "text") {
-          process.stdout.write("Bundled scenarios (run one with `ecs-doctor demo NAME`):\n\n");
+          process.stdout.write("Bundled scenarios (run one with `ecs-doctor demo NAME`, all with `ecs-doctor demo --all`):\n\n");
           for (const d of demos) process.stdout.write(`  ${d.name.padEnd(34)} ${d.description}\n`);
-          return;
+          process.stdout.write(`\nDiagnosing the first, ${demos[0].name}:\n\n`);
         }
         name = demos[0].name;
       }
