@@ -29,8 +29,9 @@ export default defineDiagnostic({
       docs: [DOCS.executionRole],
     };
     // Without the task definition, "no execution role" would be a guess.
-    if (!e.executionRoleArn && e.taskDefinition.state !== "known") return skip("cannot read the task definition", e.taskDefinition);
-    if (!e.executionRoleArn && e.taskDefinition.value === null) return skip("the task definition was not found");
+    const definition = e.taskDefinition;
+    if (!e.executionRoleArn && definition.state !== "known") return skip("cannot read the task definition", definition);
+    if (!e.executionRoleArn && definition.state === "known" && definition.value === null) return skip("the task definition was not found");
     if (!e.executionRoleArn) {
       return fail({
         severity: "error",
@@ -46,6 +47,25 @@ export default defineDiagnostic({
       return skip("cannot read the execution role", e.executionRole);
     }
     if (e.executionRole.value) return pass();
+    // The task definition names the role: recreating it under that name needs no new revision.
+    const name = e.executionRoleArn.split("/").pop() ?? "ecsTaskExecutionRole";
+    const sameAccount = e.executionRoleArn.split(":")[4] === e.accountId;
+    const fixRecreate = {
+      summary: sameAccount
+        ? `Create the role ${name} again (trusting ecs-tasks.amazonaws.com, with AmazonECSTaskExecutionRolePolicy), or name an existing role in a new task definition revision.`
+        : `The ARN names account ${e.executionRoleArn.split(":")[4]}: name a role of account ${e.accountId} in a new task definition revision.`,
+      steps: [`IAM console > Roles > Create role > AWS service: Elastic Container Service Task > attach AmazonECSTaskExecutionRolePolicy > Role name: ${name}.`],
+      commands: [
+        ...(sameAccount
+          ? [
+              `aws iam create-role --role-name ${name} --assume-role-policy-document ${TRUST}`,
+              `aws iam attach-role-policy --role-name ${name} --policy-arn arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy`,
+            ]
+          : []),
+        registerTaskDefinitionHint(e, `set "executionRoleArn" to a role that exists`),
+      ],
+      docs: [DOCS.executionRole],
+    };
     return fail({
       severity: "error",
       certainty: "proven",
@@ -55,7 +75,7 @@ export default defineDiagnostic({
         { resource: e.executionRoleArn, fact: "iam:GetRole: NoSuchEntity" },
         { resource: e.task.taskDefinitionArn ?? label, fact: `executionRoleArn: ${e.executionRoleArn}` },
       ],
-      fixes: [fixCreate],
+      fixes: [fixRecreate],
     });
   },
 });

@@ -31,6 +31,8 @@ export default defineDiagnostic({
       if (i.repository.state === "known" && i.repository.value === null) continue;
       if (i.image.state !== "known") return skip(`cannot read the images of ${i.ref.repository}`, i.image);
       if (i.image.value) continue;
+      // Under a pull through cache rule, an image not yet cached is fetched from upstream on the pull.
+      if (i.pullThroughCache.state === "known" && i.pullThroughCache.value) continue;
       const wanted = i.ref.digest ?? i.ref.tag ?? "latest";
       const near = nearestTags(wanted, valueOf(i.otherImages) ?? []);
       const nearText = near.map((n) => `${n.tag}${n.pushedAt ? ` (pushed ${n.pushedAt.slice(0, 10)})` : ""}`).join(", ");
@@ -44,7 +46,7 @@ export default defineDiagnostic({
           ": the tag was never pushed, was pushed to another repository or region, or was removed by a lifecycle policy." +
           (nearText ? ` Tags that do exist: ${nearText}.` : ""),
         evidence: [
-          { resource: i.ref.repositoryArn ?? i.ref.repository, fact: `ecr:DescribeImages imageTag=${wanted}: ImageNotFoundException` },
+          { resource: i.ref.repositoryArn ?? i.ref.repository, fact: `ecr:DescribeImages ${i.ref.digest ? "imageDigest" : "imageTag"}=${wanted}: ImageNotFoundException` },
           ...(nearText ? [{ resource: i.ref.repository, fact: `nearest tags: ${nearText}` }] : []),
         ],
         fixes: [

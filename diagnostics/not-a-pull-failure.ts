@@ -8,6 +8,8 @@ export default defineDiagnostic({
   docs: ["https://docs.aws.amazon.com/AmazonECS/latest/developerguide/stopped-task-errors.html"],
   messageKinds: [],
   check(e) {
+    // A preflight judges a task that has not stopped: there is no stop to explain.
+    if (e.mode === "preflight") return { status: "n/a" };
     if (e.scope !== "none") return pass("The task stopped for an image pull or start-up failure");
     const reasons = (e.task.containers ?? []).filter((c) => c.reason).map((c) => ({ resource: `container ${c.name}`, fact: `reason: ${c.reason}` }));
     const exits = (e.task.containers ?? []).filter((c) => c.exitCode !== undefined).map((c) => ({ resource: `container ${c.name}`, fact: `exitCode: ${c.exitCode}` }));

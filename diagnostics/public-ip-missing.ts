@@ -1,53 +1,65 @@
 import { defineDiagnostic, fail, notApplicable, pass, skip } from "../src/diagnostic.js";
 import { updateServiceNetworkCommand } from "../src/fixes.js";
 import { valueOf } from "../src/model/fact.js";
-import { DOCS, originLabel } from "../src/model/queries.js";
+import { hostsText, isCheckResult, networkPaths, originNote } from "../src/model/network-queries.js";
+import { clusterName, DOCS, originLabel, taskDefinitionLabel } from "../src/model/queries.js";
 
-/** An internet gateway route is only a way out for an interface with a public IP. */
+/** An internet gateway carries IPv4 only for an interface that has a public IPv4 address. */
 export default defineDiagnostic({
   id: "public-ip-missing",
   title: "The pull's network interface has a public IP where its route goes to an internet gateway",
-  docs: [DOCS.fargateNetworking, DOCS.cannotPull],
+  docs: [DOCS.fargateNetworking, DOCS.internetGateway, DOCS.cannotPull],
   messageKinds: ["timeout", "canceled", "refused"],
   check(e) {
-    if (e.network.origin.state !== "known") return skip("cannot tell where the pull left from", e.network.origin);
-    const origin = e.network.origin.value;
-    if (!origin) return notApplicable;
-    if (e.network.destinations.state !== "known") return skip("cannot read the subnet's routes", e.network.destinations);
-    const viaIgw = e.network.destinations.value.filter((p) => p.via === "internet" && p.route?.target.kind === "internet-gateway" && !p.route.blackhole);
+    const n = networkPaths(e);
+    if (isCheckResult(n)) return n;
+    const { origin, paths } = n;
+    // IPv6 addresses are globally routable: an internet gateway carries them without a public IPv4 address.
+    const viaIgw = paths.filter((p) => p.via === "internet" && p.family === "ipv4" && p.route?.target.kind === "internet-gateway" && !p.route.blackhole);
     if (viaIgw.length === 0) return notApplicable;
     if (origin.publicIp.state !== "known") return skip("cannot tell whether the task had a public IP", origin.publicIp);
     if (origin.publicIp.value) return pass();
     const route = viaIgw[0].route!;
     const fargate = origin.kind === "task-eni";
-    const svcCommand = fargate ? updateServiceNetworkCommand(e, { assignPublicIp: "ENABLED" }) : undefined;
     const awsvpc = valueOf(e.service)?.networkConfiguration?.awsvpcConfiguration;
+    const subnet = valueOf(e.network.subnet);
+    const groups = valueOf(origin.securityGroupIds) ?? [];
+    const svcCommand = fargate ? updateServiceNetworkCommand(e, { assignPublicIp: "ENABLED" }) : undefined;
+    const runTask = `aws ecs run-task --region ${e.region} --cluster ${clusterName(e)} --launch-type FARGATE --task-definition ${taskDefinitionLabel(e)} --network-configuration "awsvpcConfiguration={subnets=[${origin.subnetId}],securityGroups=[${groups.join(",")}],assignPublicIp=ENABLED}"`;
     return fail({
       severity: "error",
       certainty: "proven",
-      title: fargate ? `Task has no public IP in subnet ${origin.subnetId}, which routes to internet gateway ${route.target.id}` : `Container instance ${origin.instanceId} has no public IP behind internet gateway ${route.target.id}`,
+      title: fargate
+        ? `Task has no public IP in subnet ${origin.subnetId}, which routes to internet gateway ${route.target.id}`
+        : `Container instance ${origin.instanceId} has no public IP behind internet gateway ${route.target.id}`,
       explanation:
-        `The pull leaves from ${originLabel(origin)}. Its route table ${route.routeTableId} sends ${route.destination} to internet gateway ${route.target.id}, ` +
-        "but an internet gateway only carries traffic for an interface that has a public IPv4 address, and this one has none" +
-        (fargate ? ` (assignPublicIp is ${awsvpc?.assignPublicIp ?? "DISABLED"})` : "") +
-        ". Nothing leaves the subnet, so the registry is never reached.",
+        `The pull to ${hostsText(viaIgw)} leaves from ${originLabel(origin)}. Its route table ${route.routeTableId} sends ${route.destination} to internet gateway ${route.target.id}, ` +
+        "but an internet gateway translates only for an interface that has a public IPv4 address, and this one has none" +
+        (fargate ? ` (assignPublicIp is ${awsvpc?.assignPublicIp ?? "DISABLED"}, read from ${origin.readFrom})` : "") +
+        ". The gateway drops the packets, so the registry is never reached and the connection times out." +
+        originNote(e, origin),
       evidence: [
         { resource: route.routeTableId, fact: `route ${route.destination} -> ${route.target.id} (internet gateway)` },
         fargate
           ? { resource: origin.networkInterfaceId ?? origin.subnetId, fact: `assignPublicIp: ${awsvpc?.assignPublicIp ?? "DISABLED"} (read from ${origin.readFrom})` }
-          : { resource: origin.instanceId ?? "instance", fact: "no public IPv4 address" },
+          : { resource: origin.instanceId ?? "instance", fact: "PublicIpAddress: (none)" },
+        ...(subnet ? [{ resource: origin.subnetId, fact: `MapPublicIpOnLaunch: ${subnet.MapPublicIpOnLaunch === true}` }] : []),
       ],
       fixes: [
         fargate
           ? {
-              summary: "Turn on Auto-assign public IP for the service's tasks (or run them in a private subnet behind a NAT gateway).",
+              summary: "Turn on Auto-assign public IP for the tasks, or run them in a private subnet whose default route goes to a NAT gateway.",
               steps: ["ECS console > the service > Update > Networking: turn on Public IP, and deploy."],
-              commands: svcCommand ? [svcCommand] : [`aws ecs run-task ... --network-configuration "awsvpcConfiguration={subnets=[${origin.subnetId}],securityGroups=[...],assignPublicIp=ENABLED}"`],
+              commands: svcCommand ? [svcCommand] : [runTask],
               docs: [DOCS.fargateNetworking],
             }
           : {
-              summary: "Launch container instances with a public IP (subnet or launch template setting), or place them in a private subnet behind a NAT gateway.",
-              commands: [`aws ec2 modify-subnet-attribute --region ${e.region} --subnet-id ${origin.subnetId} --map-public-ip-on-launch`],
+              summary: `Give container instance ${origin.instanceId} a public IP (an Elastic IP now; for new instances, the subnet or launch template setting), or move the instances to a private subnet behind a NAT gateway.`,
+              commands: [
+                `aws ec2 allocate-address --region ${e.region} --domain vpc`,
+                `aws ec2 associate-address --region ${e.region} --instance-id ${origin.instanceId} --allocation-id ALLOCATION_ID`,
+                `aws ec2 modify-subnet-attribute --region ${e.region} --subnet-id ${origin.subnetId} --map-public-ip-on-launch`,
+              ],
               docs: [DOCS.internetGateway],
             },
       ],

@@ -11,9 +11,16 @@ export default defineDiagnostic({
     const images = ecrImages(e);
     if (images.length === 0) return notApplicable;
     const findings = [];
+    const cached: string[] = [];
     for (const i of images) {
       if (i.repository.state !== "known") return skip(`cannot read repository ${i.ref.repository}`, i.repository);
       if (i.repository.value) continue;
+      // Under a pull through cache rule, ECR creates the repository on the first pull.
+      const rule = i.pullThroughCache.state === "known" ? i.pullThroughCache.value : null;
+      if (rule) {
+        cached.push(`${i.ref.repository} (pull through cache rule ${rule.ecrRepositoryPrefix} -> ${rule.upstreamRegistryUrl ?? "upstream"}: created on first pull)`);
+        continue;
+      }
       const crossAccount = i.ref.registryId !== e.accountId;
       findings.push({
         severity: "error" as const,
@@ -39,6 +46,6 @@ export default defineDiagnostic({
         ],
       });
     }
-    return findings.length > 0 ? fail(...findings) : pass();
+    return findings.length > 0 ? fail(...findings) : pass(cached.length > 0 ? `Each ECR repository exists or is created by a pull through cache rule: ${cached.join("; ")}` : undefined);
   },
 });

@@ -15,10 +15,14 @@ const diagnostic: SummaryDiagnostic = {
     check: () => pass(),
   }),
   summarize(e: Evidence, outcome: Outcome): CheckResult {
-    if (e.scope === "none") return { status: "n/a" };
+    // A preflight has no failure to explain: it reports only what would break.
+    if (e.scope === "none" || e.mode === "preflight") return { status: "n/a" };
     if (outcome.findings.some((f) => f.severity === "error")) return pass();
     const failure = e.failures[0];
-    const opaque = (valueOf(e.network.destinations) ?? []).find((p) => p.route && OPAQUE_TARGETS.has(p.route.target.kind));
+    // The hop we cannot see past: the collector's (the subnet's route, or a NAT gateway's own route), the failing destination's first.
+    const paths = [...(valueOf(e.network.destinations) ?? [])].sort((a, b) => Number(b.destination.failed === true) - Number(a.destination.failed === true));
+    const hop = paths.map((p) => p.opaque ?? (p.route && !p.route.blackhole && OPAQUE_TARGETS.has(p.route.target.kind) ? p.route : undefined)).find((m) => m !== undefined);
+    const opaque = hop ? { route: hop } : undefined;
     const evidence = [
       { resource: failure?.container ? `container ${failure.container}` : (e.task.taskArn ?? "task"), fact: `reason: ${failure?.message ?? e.task.stoppedReason ?? "(none)"}` },
       ...(opaque?.route ? [{ resource: opaque.route.target.id, fact: `route ${opaque.route.destination} in ${opaque.route.routeTableId} goes to ${opaque.route.target.kind} ${opaque.route.target.id}, beyond what this account's APIs show` }] : []),

@@ -3,74 +3,79 @@ import { defineDiagnostic, fail, notApplicable, pass, skip } from "../src/diagno
 import { createInterfaceEndpointCommand, createS3GatewayEndpointCommand } from "../src/fixes.js";
 import type { DestinationPath } from "../src/model/evidence.js";
 import { valueOf } from "../src/model/fact.js";
+import { isCheckResult, networkPaths, originEvidence, originNote, routeTableLabel } from "../src/model/network-queries.js";
 import { DOCS, originLabel } from "../src/model/queries.js";
 
 const SUFFIX: Record<string, string> = {
   "ecr-api": "ecr.api", "ecr-dkr": "ecr.dkr", s3: "s3", logs: "logs", secretsmanager: "secretsmanager", ssm: "ssm", kms: "kms",
 };
 
-/** A VPC with no way out but endpoints needs one for every AWS service the task starts with. */
+/** A VPC with no way out but endpoints needs one, reachable, for every AWS service the task starts with. */
 export default defineDiagnostic({
   id: "vpc-endpoint-missing",
   title: "Every VPC endpoint the task needs is present and reachable",
-  docs: [DOCS.ecrEndpoints, DOCS.cannotPull],
+  docs: [DOCS.ecrEndpoints, DOCS.s3GatewayEndpoint, DOCS.cannotPull],
   messageKinds: ["timeout", "canceled", "dns", "refused"],
   check(e) {
-    if (e.network.origin.state !== "known") return skip("cannot tell where the pull left from", e.network.origin);
-    const origin = e.network.origin.value;
-    if (!origin) return notApplicable;
+    const n = networkPaths(e);
+    if (isCheckResult(n)) return n;
+    const { origin, paths } = n;
     if (e.network.reliesOnEndpoints.state !== "known") return skip("cannot read the subnet's routes", e.network.reliesOnEndpoints);
+    // With a route out (NAT, internet gateway, transit gateway...), a missing endpoint breaks nothing.
     if (!e.network.reliesOnEndpoints.value) return notApplicable;
-    if (e.network.destinations.state !== "known") return skip("cannot read the VPC endpoints", e.network.destinations);
-    const endpoints = valueOf(e.network.vpcEndpoints) ?? [];
-    const missing = e.network.destinations.value.filter(
+    const missing = paths.filter(
       (p: DestinationPath) =>
         p.via === "internet" &&
         p.destination.endpointServiceName !== undefined &&
         p.destination.region === e.region &&
-        // An interface endpoint with private DNS off is vpc-endpoint-private-dns-disabled.
-        !(p.endpoint && !isGateway(p.endpoint) && isAvailable(p.endpoint) && p.endpoint.PrivateDnsEnabled === false),
+        // An endpoint that exists but whose private DNS does not take effect is another finding's.
+        p.endpointProblem !== "private-dns-disabled" &&
+        p.endpointProblem !== "vpc-dns-disabled",
     );
     if (missing.length === 0) return pass();
-    const tableId = valueOf(e.network.routeTable)?.table.RouteTableId ?? "ROUTE_TABLE_ID";
+    const rt = valueOf(e.network.routeTable);
+    const tableId = rt?.table.RouteTableId ?? "ROUTE_TABLE_ID";
     const vpcId = valueOf(e.network.subnet)?.VpcId ?? "vpc";
+    const endpoints = valueOf(e.network.vpcEndpoints) ?? [];
     const evidence = missing.map((p) => {
       const ep = p.endpoint;
       let fact: string;
-      if (ep && !isAvailable(ep)) fact = `${ep.VpcEndpointId} for ${p.destination.endpointServiceName} is in state ${ep.State}`;
-      else if (ep && isGateway(ep)) fact = `S3 gateway endpoint ${ep.VpcEndpointId} is not associated with route table ${tableId} (it is on ${(ep.RouteTableIds ?? []).join(", ") || "no route table"})`;
+      if (ep && !isAvailable(ep)) fact = `${p.destination.endpointServiceName}: State ${ep.State} (needed for ${p.destination.why})`;
+      else if (ep && isGateway(ep)) fact = `S3 gateway endpoint is not associated with route table ${tableId}: RouteTableIds ${(ep.RouteTableIds ?? []).join(", ") || "(none)"} (needed for ${p.destination.why})`;
       else fact = `no endpoint for ${p.destination.endpointServiceName} (needed for ${p.destination.why})`;
       return { resource: ep?.VpcEndpointId ?? vpcId, fact };
     });
-    const have = endpoints.map((x) => `${x.VpcEndpointId} (${x.ServiceName})`).join(", ");
-    evidence.push({ resource: tableId, fact: "no route to an internet gateway, NAT gateway, transit gateway or peering connection: the VPC relies on endpoints" });
+    evidence.push({ resource: tableId, fact: `${routeTableLabel(e, origin).replace(`${tableId} `, "")}: no route to an internet gateway, NAT gateway, transit gateway or peering connection; the VPC relies on endpoints` });
+    evidence.push(originEvidence(origin));
     const commands = missing.map((p) => {
-      const suffix = SUFFIX[p.destination.service];
+      const ep = p.endpoint;
       if (p.destination.service === "s3") {
-        const gw = p.endpoint && isGateway(p.endpoint) ? p.endpoint : undefined;
+        const gw = ep && isGateway(ep) && isAvailable(ep) ? ep : undefined;
         return gw
           ? `aws ec2 modify-vpc-endpoint --region ${e.region} --vpc-endpoint-id ${gw.VpcEndpointId} --add-route-table-ids ${tableId}`
           : createS3GatewayEndpointCommand(e, tableId);
       }
-      return createInterfaceEndpointCommand(e, suffix);
+      return createInterfaceEndpointCommand(e, SUFFIX[p.destination.service]);
     });
     const names = missing.map((p) => p.destination.endpointServiceName!.split(".").slice(3).join("."));
+    const have = endpoints.map((x) => `${x.VpcEndpointId} (${x.ServiceName}${isAvailable(x) ? "" : `, ${x.State}`})`).join(", ");
     return fail({
       severity: "error",
       certainty: "proven",
       title: `VPC ${vpcId} has no usable endpoint for ${names.join(", ")}`,
       explanation:
-        `The pull leaves from ${originLabel(origin)}, whose route table has no way to the internet, so every AWS service the task needs at start must be reached through a VPC endpoint. ` +
-        `Missing or unreachable: ${missing.map((p) => `${p.destination.endpointServiceName} (${p.destination.why})`).join("; ")}. ` +
-        "ECR needs three: ecr.api for the token, ecr.dkr for the manifest, and the S3 gateway endpoint for the layers, which ECR keeps in S3." +
-        (have ? ` The VPC has: ${have}.` : ""),
+        `The pull leaves from ${originLabel(origin)}, whose route table ${tableId} has no way to the internet, so every AWS service the task needs at start must be reached through a VPC endpoint. ` +
+        `Missing or unreachable: ${missing.map((p) => `${p.destination.endpointServiceName} (${p.destination.why}${p.endpointProblem === "not-on-route-table" ? `; the S3 gateway endpoint is on other route tables, and a gateway endpoint serves only the subnets whose route tables it is associated with` : p.endpointProblem === "not-available" ? `; its endpoint is ${p.endpoint?.State}` : ""})`).join("; ")}. ` +
+        `ECR needs ${origin.legacyPlatform ? "two here: ecr.dkr for the manifest" : "three: ecr.api for the token, ecr.dkr for the manifest"}, and the S3 gateway endpoint for the layers, which ECR keeps in S3.` +
+        (have ? ` The VPC has: ${have}.` : "") +
+        originNote(e, origin),
       evidence,
       fixes: [
         {
-          summary: `Create the missing endpoints in ${vpcId}${missing.some((p) => p.destination.service === "s3") ? ` and put the S3 gateway endpoint on ${tableId}` : ""}.`,
+          summary: `Create the missing endpoints in ${vpcId}${missing.some((p) => p.destination.service === "s3") ? ` and associate the S3 gateway endpoint with ${tableId}` : ""}.`,
           steps: ["VPC console > Endpoints > Create endpoint: pick the AWS service, the task's VPC and subnets, a security group that admits TCP 443 from the tasks, and keep Enable DNS name on."],
           commands,
-          docs: [DOCS.ecrEndpoints],
+          docs: [DOCS.ecrEndpoints, DOCS.s3GatewayEndpoint],
         },
       ],
     });

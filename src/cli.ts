@@ -197,7 +197,82 @@ export function buildProgram(): Command {
         await writeTrace(events, opts);
       }
     });
+  program
+    .command("preflight")
+    .description("before a deploy: check that a service's (or a task definition's) images would pull, from every subnet; exit 1 if one would fail")
+    .option("-c, --cluster <cluster>", "cluster name or ARN (with --service; default: default)")
+    .option("--service <service>", "read the task definition and network configuration from this service")
+    .option("--task-definition <family:revision>", "the task definition (with --service: a new revision, judged on the service's network)")
+    .option("--subnets <ids>", "without --service: comma-separated subnet ids", commaList)
+    .option("--security-groups <ids>", "without --service: comma-separated security group ids", commaList)
+    .option("--assign-public-ip <ENABLED|DISABLED>", "without --service: whether Fargate tasks get a public IP (default DISABLED)", upperChoice(["ENABLED", "DISABLED"]))
+    .option("--launch-type <FARGATE|EC2>", "default: the service's, else FARGATE if the task definition allows it", upperChoice(["FARGATE", "EC2"]))
+    .option("--instance <id>", "EC2 launch type: the EC2 instance (i-...) the pull would leave from")
+    .option("--container-instance <arn>", "EC2 launch type: the container instance the pull would leave from")
+    .option("-r, --region <region>", "AWS region")
+    .option("-p, --profile <profile>", "AWS profile")
+    .option("-s, --snapshot <file>", "check against a snapshot (it needs no task) instead of AWS")
+    .addOption(outputOption())
+    .option("--no-color", "no colour in text output")
+    .option("--trace", "list every call the preflight made, on stderr")
+    .option("--trace-file <file>", "write every call as JSON lines")
+    .option("--timeout <seconds>", "overall time limit for AWS calls", parseTimeout, 30)
+    .action(async (opts: DiagnoseOptions & import("./preflight.js").PreflightOptions) => {
+      const { preflightReport } = await import("./preflight.js");
+      if (!opts.service && !opts.taskDefinition) throw new UsageError("preflight needs --cluster C --service S, or --task-definition FAMILY:REV with --subnets and --security-groups");
+      const regionHint = opts.taskDefinition?.startsWith("arn:") ? opts.taskDefinition.split(":")[3] : undefined;
+      const source = await openSource({ snapshot: opts.snapshot, region: opts.region, regionHint, profile: opts.profile, timeoutMs: opts.timeout * 1000 });
+      const events: TraceEvent[] = [];
+      const spinner = source.kind === "live" ? startSpinner("Reading the service and task definition") : undefined;
+      try {
+        const report = await preflightReport(tracedSource(source, events), opts);
+        spinner?.stop();
+        emit(report, opts);
+      } finally {
+        spinner?.stop();
+        await writeTrace(events, opts);
+      }
+    });
+  program
+    .command("record")
+    .description("diagnose a task and write the snapshot the diagnosis used, to replay later with --snapshot (or to share, with --redact)")
+    .argument("[task]", "task ARN, or task id with --cluster (with --snapshot: may be left out when it holds one task)")
+    .option("-o, --output <file>", "the snapshot file to write (default: standard output)")
+    .option("-c, --cluster <cluster>", "cluster name or ARN (with a task id)")
+    .option("-r, --region <region>", "AWS region")
+    .option("-p, --profile <profile>", "AWS profile")
+    .option("-s, --snapshot <file>", "record from a snapshot instead of AWS (to cut out one task, or to redact it)")
+    .option("--redact", "replace account ids, IP addresses and resource names, consistently, so the file can be shared")
+    .option("--trace", "list every call the recording made, on stderr")
+    .option("--trace-file <file>", "write every call as JSON lines")
+    .option("--timeout <seconds>", "overall time limit for AWS calls", parseTimeout, 30)
+    .action(async (task: string | undefined, opts: import("./record-command.js").RecordOptions) => {
+      const { recordTask } = await import("./record-command.js");
+      await recordTask(task, opts);
+    });
+  program
+    .command("mcp")
+    .description("run a Model Context Protocol server on stdio, for AI agents (tools: diagnose_task, explain_error, preflight_service, scan_cluster)")
+    .action(async () => {
+      // Loaded only here: the MCP SDK is no part of any other command's start-up.
+      const { runMcpServer } = await import("./mcp.js");
+      await runMcpServer();
+    });
   return program;
+}
+
+function commaList(v: string): string[] {
+  const items = v.split(",").map((s) => s.trim()).filter(Boolean);
+  if (items.length === 0) throw new InvalidArgumentError("give one id or more, separated by commas");
+  return items;
+}
+
+function upperChoice(choices: string[]): (v: string) => string {
+  return (v) => {
+    const u = v.trim().toUpperCase();
+    if (!choices.includes(u)) throw new InvalidArgumentError(`give ${choices.join(" or ")}`);
+    return u;
+  };
 }
 
 export async function main(argv: string[]): Promise<void> {
@@ -206,6 +281,8 @@ export async function main(argv: string[]): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   const program = buildProgram();
   program.exitOverride();
+  // Subcommands made before this line do not inherit it: without theirs, a bad option of `scan` or `preflight` exits 1, not 2.
+  for (const command of program.commands) command.exitOverride();
   program.configureOutput({ writeErr: (s) => process.stderr.write(s) });
   try {
     await program.parseAsync(argv);

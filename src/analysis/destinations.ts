@@ -3,10 +3,10 @@
 // endpoint on the subnet's route table, or the route toward the internet.
 
 import type { ManagedPrefixList, RouteTable, TaskDefinition, VpcEndpoint } from "../model/aws.js";
-import type { ContainerFailure, Destination, DestinationPath, ServiceName } from "../model/evidence.js";
+import type { ContainerFailure, Destination, DestinationPath, NatGatewayPath, RouteMatch, ServiceName } from "../model/evidence.js";
 import type { ImageRef } from "./image-ref.js";
 import { shortRef } from "./image-ref.js";
-import { routeFor } from "./routes.js";
+import { OPAQUE_TARGETS, routeFor, routeTableFor, type TargetInventory, withTargetState } from "./routes.js";
 
 const SERVICE_SUFFIX: Partial<Record<ServiceName, string>> = {
   "ecr-api": "ecr.api",
@@ -42,23 +42,34 @@ export function isInterface(endpoint: VpcEndpoint): boolean {
   return !isGateway(endpoint) && (endpoint.VpcEndpointType ?? "Interface").toLowerCase() !== "gatewayloadbalancer";
 }
 
-/** The destinations a task needs at start, from its images, log driver and secrets. */
+/**
+ * The destinations a task needs at start, from its images, log driver and secrets.
+ * On Fargate platform version 1.3.0 and older (`legacyPlatform`), the platform's
+ * own network interface, outside the task's VPC, fetches the ECR token and the
+ * secrets; the task's interface carries only the registry, S3 and logs traffic.
+ * (KMS and STS are not called from the task's network at start: Secrets Manager
+ * and SSM decrypt on their side, and ECS hands the agent the role's credentials.)
+ */
 export function neededDestinations(
   images: ImageRef[],
   taskDefinition: TaskDefinition | null | undefined,
   region: string,
   failures: ContainerFailure[],
+  options: { legacyPlatform?: boolean } = {},
 ): Destination[] {
   const out: Destination[] = [];
   const add = (d: Destination) => {
-    if (!out.some((o) => o.service === d.service && o.host === d.host)) out.push(d);
+    if (options.legacyPlatform && (d.service === "ecr-api" || d.service === "secretsmanager" || d.service === "ssm")) return;
+    const existing = out.find((o) => o.service === d.service && o.host === d.host);
+    if (!existing) out.push(d);
+    else if (d.resources) existing.resources = [...new Set([...(existing.resources ?? []), ...d.resources])];
   };
   for (const ref of images) {
     const why = `image ${shortRef(ref)}`;
     if (ref.kind === "ecr" && ref.region) {
       const r = ref.region;
       add({ service: "ecr-api", host: `api.ecr.${r}.amazonaws.com`, region: r, why, endpointServiceName: endpointServiceName("ecr-api", r) });
-      add({ service: "ecr-dkr", host: ref.host, region: r, why, endpointServiceName: endpointServiceName("ecr-dkr", r) });
+      add({ service: "ecr-dkr", host: ref.host, region: r, why, endpointServiceName: endpointServiceName("ecr-dkr", r), resources: ref.repositoryArn ? [ref.repositoryArn] : undefined });
       add({ service: "s3", host: `prod-${r}-starport-layer-bucket.s3.${r}.amazonaws.com`, region: r, why: `layers of ${why}`, endpointServiceName: endpointServiceName("s3", r) });
     } else {
       add({ service: "registry", host: ref.host, region, why });
@@ -104,7 +115,22 @@ export function s3PrefixListIds(region: string, endpoints: VpcEndpoint[], tables
   return [...ids];
 }
 
-/** How each destination is reached from a subnet whose route table is `table`. */
+export interface PathOptions {
+  /** The subnet is IPv6-only: requests go out over IPv6. */
+  ipv6?: boolean;
+  /** enableDnsSupport and enableDnsHostnames, when known: private DNS of interface endpoints needs both. */
+  dns?: { support: boolean; hostnames: boolean };
+  /** The VPC's gateways, to judge whether a route's target still carries traffic. */
+  inventory?: TargetInventory;
+}
+
+/**
+ * How each destination is reached from a subnet whose route table is `table`:
+ * an interface endpoint whose private DNS name takes effect answers for the
+ * service's name; else an S3 gateway endpoint on the table; else the route
+ * toward the address (the message's, or any internet address), and, for a NAT
+ * gateway, that gateway's own subnet's route out.
+ */
 export function destinationPaths(
   destinations: Destination[],
   vpcRegion: string,
@@ -112,24 +138,49 @@ export function destinationPaths(
   endpoints: VpcEndpoint[],
   allTables: RouteTable[],
   prefixLists: ManagedPrefixList[],
+  options: PathOptions = {},
 ): DestinationPath[] {
-  return destinations.map((destination) => {
+  const inv = options.inventory ?? {};
+  const dnsOk = !options.dns || (options.dns.support && options.dns.hostnames);
+  const defaultFamily = options.ipv6 ? "ipv6" as const : "ipv4" as const;
+  return destinations.map((destination): DestinationPath => {
+    // The address the message names decides the family (an IPv6-only subnet may still reach IPv4 through NAT64).
+    const family = destination.ip ? (destination.ip.includes(":") ? "ipv6" as const : "ipv4" as const) : defaultFamily;
     const sameRegion = destination.region === vpcRegion;
     const serving = sameRegion ? endpoints.filter((e) => endpointServes(e, destination.service, vpcRegion)) : [];
-    const iface = serving.find((e) => isInterface(e) && isAvailable(e) && e.PrivateDnsEnabled !== false);
-    if (iface) return { destination, via: "interface-endpoint", endpoint: iface };
+    const interfaces = serving.filter(isInterface);
+    const iface = interfaces.find((e) => isAvailable(e) && e.PrivateDnsEnabled !== false);
+    if (iface && dnsOk) return { destination, via: "interface-endpoint", endpoint: iface, family, filters: [] };
+    const gateways = serving.filter(isGateway);
     if (destination.service === "s3" && table) {
-      const gw = serving.find((e) => isGateway(e) && isAvailable(e) && (e.RouteTableIds ?? []).includes(table.RouteTableId ?? ""));
-      if (gw) return { destination, via: "gateway-endpoint", endpoint: gw };
+      const gw = gateways.find((e) => isAvailable(e) && (e.RouteTableIds ?? []).includes(table.RouteTableId ?? ""));
+      if (gw) return { destination, via: "gateway-endpoint", endpoint: gw, family, filters: [] };
     }
     const prefixListIds = destination.service === "s3" ? s3PrefixListIds(vpcRegion, endpoints, allTables, prefixLists) : [];
-    const route = table ? routeFor(table, { ip: destination.ip, prefixListIds }, prefixLists) ?? undefined : undefined;
-    // An endpoint that exists but is not used (private DNS off, not on this route table) is kept for the evidence.
-    const unused = serving.find((e) => isInterface(e)) ?? serving.find((e) => isGateway(e));
+    const match = table ? routeFor(table, { ip: destination.ip, ipv6: family === "ipv6", prefixListIds }, prefixLists) : null;
+    const route = match ? withTargetState(match, inv) : undefined;
     if (route && route.target.kind === "gateway-endpoint") {
       const gw = endpoints.find((e) => e.VpcEndpointId === route.target.id);
-      if (gw) return { destination, via: "gateway-endpoint", endpoint: gw, route };
+      if (gw) return { destination, via: "gateway-endpoint", endpoint: gw, route, family, filters: [] };
     }
-    return { destination, via: "internet", endpoint: unused, route };
+    // An endpoint that exists but is not used (private DNS off, not on this route table) is kept for the evidence.
+    const unused = interfaces[0] ?? gateways[0];
+    let endpointProblem: DestinationPath["endpointProblem"];
+    if (iface && !dnsOk) endpointProblem = "vpc-dns-disabled";
+    else if (interfaces.some((e) => isAvailable(e) && e.PrivateDnsEnabled === false)) endpointProblem = "private-dns-disabled";
+    else if (serving.some((e) => !isAvailable(e))) endpointProblem = "not-available";
+    else if (gateways.length > 0) endpointProblem = "not-on-route-table";
+    else if (!sameRegion && destination.endpointServiceName && endpoints.some((e) => endpointServes(e, destination.service, vpcRegion))) endpointProblem = "other-region";
+    const nat = route?.target.kind === "nat-gateway" && !route.blackhole ? natPathFor(route, destination.ip, allTables, prefixLists, inv) : undefined;
+    const opaque = [route, nat?.route].find((m): m is RouteMatch => m !== undefined && !m.blackhole && OPAQUE_TARGETS.has(m.target.kind));
+    return { destination, via: "internet", endpoint: iface ?? unused, route, family, endpointProblem, nat, opaque, filters: [] };
   });
+}
+
+/** A NAT gateway's own way out: the route its subnet's table gives the destination's address. */
+export function natPathFor(route: RouteMatch, ip: string | undefined, allTables: RouteTable[], prefixLists: ManagedPrefixList[], inv: TargetInventory): NatGatewayPath {
+  const natGateway = (inv.natGateways ?? []).find((n) => n.NatGatewayId === route.target.id) ?? null;
+  const natTable = natGateway?.SubnetId ? routeTableFor(natGateway.SubnetId, allTables) : null;
+  const out = natTable ? routeFor(natTable.table, { ip }, prefixLists) : null;
+  return { natGateway, routeTableId: natTable?.table.RouteTableId, route: out ? withTargetState(out, inv) : undefined };
 }

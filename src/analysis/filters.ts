@@ -313,7 +313,7 @@ function aclPorts(e: NetworkAclEntry): [number, number] | undefined {
 }
 
 function aclRuleText(e: NetworkAclEntry): string {
-  const n = e.RuleNumber === DEFAULT_RULE ? "*" : String(e.RuleNumber);
+  const n = e.RuleNumber === DEFAULT_RULE || e.RuleNumber === DEFAULT_RULE + 1 ? "*" : String(e.RuleNumber);
   const ports = aclPorts(e);
   const proto = aclProtocolMatches(e) && !ports ? "all traffic" : ports ? (ports[0] === ports[1] ? `tcp ${ports[0]}` : `tcp ${ports[0]}-${ports[1]}`) : `protocol ${e.Protocol}`;
   return `rule ${n} ${(e.RuleAction ?? "deny").toLowerCase()} ${proto} ${e.CidrBlock ?? e.Ipv6CidrBlock ?? "?"}`;

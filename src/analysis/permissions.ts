@@ -70,29 +70,38 @@ export interface RoleDocuments {
   unreadable: Unknown[];
 }
 
-/** The role's identity policies and boundary as the evaluator takes them; AWS managed policies named without a document are filled in. */
-export function roleDocuments(role: Role): RoleDocuments {
+/**
+ * The role's identity policies and boundary as the evaluator takes them; AWS managed policies named
+ * without a document are filled in. A live read leaves out a list it could not read; a snapshot may
+ * leave out a list the role does not have, so there only a role with neither list is unread.
+ */
+export function roleDocuments(role: Role, source: "live" | "snapshot" = "snapshot"): RoleDocuments {
   const out: RoleDocuments = { policies: [], unreadable: [] };
-  if (role.AttachedPolicies === undefined && role.InlinePolicies === undefined) {
-    out.unreadable.push(unknown("not-captured", "iam:ListAttachedRolePolicies", `the policies of role ${role.RoleName ?? role.Arn} were not read`, "iam:ListAttachedRolePolicies and iam:ListRolePolicies"));
+  const name = role.RoleName ?? role.Arn;
+  const why = source === "live" ? "denied" : "not-captured";
+  if (source === "live" ? role.AttachedPolicies === undefined : role.AttachedPolicies === undefined && role.InlinePolicies === undefined) {
+    out.unreadable.push(unknown(why, "iam:ListAttachedRolePolicies", `the managed policies of role ${name} were not read`));
+  }
+  if (source === "live" && role.InlinePolicies === undefined) {
+    out.unreadable.push(unknown(why, "iam:ListRolePolicies", `the inline policies of role ${name} were not read`));
   }
   for (const p of role.AttachedPolicies ?? []) {
     const document = p.Document ?? awsManagedPolicyDocument(p.PolicyArn);
-    const name = p.PolicyName ?? p.PolicyArn ?? "attached policy";
-    if (document) out.policies.push({ name, document });
-    else out.unreadable.push(unknown("not-captured", "iam:GetPolicyVersion", `the document of managed policy ${p.PolicyArn ?? name} was not read`));
+    const policy = p.PolicyName ?? p.PolicyArn ?? "attached policy";
+    if (document) out.policies.push({ name: policy, document });
+    else out.unreadable.push(unknown(why, "iam:GetPolicyVersion", `the document of managed policy ${p.PolicyArn ?? policy} was not read`));
   }
   for (const p of role.InlinePolicies ?? []) {
-    const name = p.PolicyName ?? "inline policy";
-    if (p.Document) out.policies.push({ name, document: p.Document });
-    else out.unreadable.push(unknown("not-captured", "iam:GetRolePolicy", `the document of inline policy ${name} was not read`));
+    const policy = p.PolicyName ?? "inline policy";
+    if (p.Document) out.policies.push({ name: policy, document: p.Document });
+    else out.unreadable.push(unknown(why, "iam:GetRolePolicy", `the document of inline policy ${policy} was not read`));
   }
   const b = role.PermissionsBoundary;
   if (b && (b.PermissionsBoundaryArn || b.Document)) {
     const document = b.Document ?? awsManagedPolicyDocument(b.PermissionsBoundaryArn);
-    const name = `permissions boundary ${b.PermissionsBoundaryArn?.split("/").pop() ?? ""}`.trim();
-    if (document) out.boundary = { name, document };
-    else out.unreadable.push(unknown("not-captured", "iam:GetPolicyVersion", `the document of permissions boundary ${b.PermissionsBoundaryArn} was not read`));
+    const policy = `permissions boundary ${b.PermissionsBoundaryArn?.split("/").pop() ?? ""}`.trim();
+    if (document) out.boundary = { name: policy, document };
+    else out.unreadable.push(unknown(why, "iam:GetPolicyVersion", `the document of permissions boundary ${b.PermissionsBoundaryArn} was not read`));
   }
   return out;
 }
@@ -164,6 +173,7 @@ export function answerQuestions(
   role: Fact<Role | null>,
   simulation: Fact<SimulationResult[]>,
   principal: Principal,
+  source: "live" | "snapshot" = "snapshot",
 ): Fact<PermissionAnswer[]> {
   const sims = simulation.state === "known" ? simulation.value : [];
   const simulated = (q: PermissionQuestion) =>
@@ -174,7 +184,7 @@ export function answerQuestions(
     if (all.every((r) => r !== undefined)) return known(questions.map((q, i) => fromSimulation(q, all[i]!)));
     return role.state !== "known" ? role : unknown("failed", "iam:GetRole", "the role does not exist");
   }
-  const docs = roleDocuments(role.value);
+  const docs = roleDocuments(role.value, source);
   return known(
     questions.map((q) => {
       const r = simulated(q);
@@ -263,6 +273,8 @@ export function secretQuestions(ref: SecretReference, region: string, accountId:
 // ---------- everything, once ----------
 
 export interface PermissionInputs {
+  /** Where the evidence came from: a live read leaves out what it could not read. */
+  source: "live" | "snapshot";
   accountId: string;
   region: string;
   executionRoleArn: string | null;
@@ -300,7 +312,7 @@ export function derivePermissions(x: PermissionInputs): DerivedPermissions {
       roleArn: pr.arn,
       purpose: pr.purpose,
       trust: pr.purpose === "execution-role" && executionRoleTrust ? executionRoleTrust : trustOf(pr.role, pr.purpose === "execution-role" ? "ecs-tasks.amazonaws.com" : "ec2.amazonaws.com", x.accountId),
-      answers: answerQuestions(questions, pr.role, pr.simulation, principal),
+      answers: answerQuestions(questions, pr.role, pr.simulation, principal, x.source),
     };
   }
 
@@ -308,7 +320,7 @@ export function derivePermissions(x: PermissionInputs): DerivedPermissions {
     if (!x.executionRoleArn || (x.executionRole.state === "known" && x.executionRole.value === null)) return undefined;
     const qs = secretQuestions(ref, x.region, x.accountId);
     if (qs.length === 0) return undefined;
-    return answerQuestions(qs, x.executionRole, x.secretsSimulation, { arn: x.executionRoleArn, account: x.accountId });
+    return answerQuestions(qs, x.executionRole, x.secretsSimulation, { arn: x.executionRoleArn, account: x.accountId }, x.source);
   });
 
   const repositoryAccess = x.images.map((i) => repositoryAccessOf(i, pr, x.accountId));

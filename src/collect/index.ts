@@ -2,12 +2,13 @@
 // for everything a diagnosis needs, as concurrently as the dependencies allow,
 // and builds the one evidence model that diagnostics read.
 
-import { destinationPaths, isInterface, neededDestinations } from "../analysis/destinations.js";
+import { destinationPaths, isInterface, natPathFor, neededDestinations, s3PrefixListIds } from "../analysis/destinations.js";
+import { endpointPolicyCheck, pathFilters } from "../analysis/path-filters.js";
 import type { ImageRef } from "../analysis/image-ref.js";
 import { derivePermissions, secretsSimulationRequest } from "../analysis/permissions.js";
 import { fargatePlatform, instancePlatform, manifestPlatforms, type TaskPlatform } from "../analysis/platform.js";
-import { isEgressTarget, routeFor, routeTableFor } from "../analysis/routes.js";
-import type { ContainerInstance, Instance, InternetGateway, NatGateway, NetworkAcl, NetworkInterface, RouteTable, SecurityGroup, Service, Subnet, Task, TaskDefinition, Vpc, VpcAttributes, VpcEndpoint } from "../model/aws.js";
+import { isEgressTarget, routeFor, routeTableFor, type TargetInventory, withTargetState } from "../analysis/routes.js";
+import type { AwsVpcConfiguration, ContainerInstance, Instance, InternetGateway, NatGateway, NetworkAcl, NetworkInterface, RouteTable, SecurityGroup, Service, Subnet, Task, TaskDefinition, Vpc, VpcAttributes, VpcEndpoint } from "../model/aws.js";
 import type { Evidence, ImageEvidence, NetworkEvidence, PullOrigin, RoleEvidence, SecretReference } from "../model/evidence.js";
 import { type Fact, isKnown, known, mapFact, unknown, valueOf } from "../model/fact.js";
 import { UsageError } from "../errors.js";
@@ -43,7 +44,17 @@ export async function readTask(source: Source, locator: TaskLocator): Promise<Ta
   return task;
 }
 
-export async function collectEvidence(source: Source, task: Task): Promise<Evidence> {
+/** How to collect: a diagnosis of a failed task (the default), or a preflight of a task that has not run yet. */
+export interface CollectOptions {
+  /** "preflight": nothing has failed; every image is checked as if pulled, with no failure message. */
+  mode?: "diagnose" | "preflight";
+  /** Preflight: the awsvpc configuration to use where no service or ENI names the security groups and assignPublicIp. */
+  networkConfiguration?: AwsVpcConfiguration;
+  /** Preflight, EC2 launch type: the EC2 instance the pull would leave from, where no container instance names one. */
+  instanceId?: string;
+}
+
+export async function collectEvidence(source: Source, task: Task, options: CollectOptions = {}): Promise<Evidence> {
   // The task ARN names its account: no round trip to STS before the real work.
   const accountId = task.taskArn?.split(":")[4] || ((await source.accountId()) ?? "");
   const region = source.region;
@@ -69,7 +80,7 @@ export async function collectEvidence(source: Source, task: Task): Promise<Evide
   // EC2: the container instance's EC2 instance carries the pull.
   const instanceP: Promise<Fact<Instance | null>> = containerInstanceP.then((ci) => {
     if (ci.state !== "known") return ci;
-    const id = ci.value?.ec2InstanceId;
+    const id = ci.value?.ec2InstanceId ?? options.instanceId;
     return id ? source.describeInstances([id]).then((f) => mapFact(f, (i) => i[0] ?? null)) : known(null);
   });
 
@@ -80,7 +91,8 @@ export async function collectEvidence(source: Source, task: Task): Promise<Evide
   const taskDefinition = await taskDefinitionP;
   const def = valueOf(taskDefinition) ?? undefined;
   const imageOf = (container: string) => imageRefFor(task, def, container);
-  const { scope, failures } = failuresOf(task, imageOf);
+  // A preflight has no message: the scope is a pull, and ranking reads the message as silent.
+  const { scope, failures } = options.mode === "preflight" ? { scope: "pull" as const, failures: [] } : failuresOf(task, imageOf);
 
   // The images to check: the failing containers', else every container's.
   const refs = new Map<string, { ref: ImageRef; containers: string[] }>();
@@ -111,7 +123,7 @@ export async function collectEvidence(source: Source, task: Task): Promise<Evide
   });
 
   const originP = Promise.all([serviceP, instanceP, eniP]).then(([service, instance, networkInterface]) =>
-    pullOrigin(launchType, eni, valueOf(service) ?? null, networkInterface, instance, task.platformVersion),
+    pullOrigin(launchType, eni, valueOf(service) ?? null, networkInterface, instance, task.platformVersion, options.networkConfiguration),
   );
   const networkP = collectNetwork(source, originP, eniP, subnetP, region, refs, def, failures);
   const [service, containerInstance, instance] = await Promise.all([serviceP, containerInstanceP, instanceP]);
@@ -143,6 +155,7 @@ export async function collectEvidence(source: Source, task: Task): Promise<Evide
   ]);
   // Derived once: every IAM question of the pull, and the platform the task runs on.
   const permissions = derivePermissions({
+    source: source.kind,
     accountId, region, executionRoleArn, executionRole, pullRole, images: collectedImages, secrets: collectedSecrets, secretsSimulation,
   });
   const images = collectedImages.map((i, n) => ({ ...i, repositoryAccess: permissions.repositoryAccess[n] }));
@@ -152,6 +165,7 @@ export async function collectEvidence(source: Source, task: Task): Promise<Evide
     region,
     accountId,
     source: source.kind,
+    mode: options.mode ?? "diagnose",
     task,
     clusterArn: cluster,
     launchType,
@@ -163,7 +177,7 @@ export async function collectEvidence(source: Source, task: Task): Promise<Evide
     scope,
     failures,
     images,
-    network,
+    network: withEndpointPolicies(network, pullRole),
     executionRoleArn,
     pullRole,
     executionRole,
@@ -248,7 +262,8 @@ function pullOrigin(
   service: Service | null,
   networkInterface: Fact<NetworkInterface | null>,
   instance: Fact<Instance | null>,
-  _platformVersion: string | undefined,
+  platformVersion: string | undefined,
+  override?: AwsVpcConfiguration,
 ): Fact<PullOrigin | null> {
   if (launchType === "EC2") {
     if (instance.state !== "known") return instance;
@@ -268,7 +283,8 @@ function pullOrigin(
     });
   }
   if (launchType === "EXTERNAL" || !eni?.subnetId) return known(null);
-  const awsvpc = service?.networkConfiguration?.awsvpcConfiguration;
+  const fromService = service?.networkConfiguration?.awsvpcConfiguration;
+  const awsvpc = fromService ?? override;
   const n = valueOf(networkInterface);
   let securityGroupIds: Fact<string[]>;
   let readFrom: string;
@@ -277,7 +293,7 @@ function pullOrigin(
     readFrom = `network interface ${n.NetworkInterfaceId}`;
   } else if (awsvpc?.securityGroups) {
     securityGroupIds = known(awsvpc.securityGroups);
-    readFrom = `service ${service?.serviceName} networkConfiguration`;
+    readFrom = fromService ? `service ${service?.serviceName} networkConfiguration` : "the preflight's network configuration";
   } else {
     securityGroupIds = unknown("not-captured", "ec2:DescribeNetworkInterfaces", "the task's network interface is gone and no service names its security groups");
     readFrom = "task attachment";
@@ -295,7 +311,35 @@ function pullOrigin(
     publicIp,
     privateIp: eni.privateIp,
     readFrom,
+    legacyPlatform: legacyFargatePlatform(platformVersion),
   });
+}
+
+/** Fargate platform versions before 1.4.0 fetch the ECR token and secrets through an interface of their own. */
+function legacyFargatePlatform(version: string | undefined): string | undefined {
+  const m = /^(\d+)\.(\d+)\.(\d+)$/.exec(version ?? "");
+  return m && (Number(m[1]) < 1 || (Number(m[1]) === 1 && Number(m[2]) < 4)) ? version : undefined;
+}
+
+/** The endpoint policies on each destination's path, judged for the role that pulls (known only once roles are read). */
+function withEndpointPolicies(network: NetworkEvidence, pullRole: RoleEvidence | null): NetworkEvidence {
+  const vpcId = valueOf(network.subnet)?.VpcId;
+  const principal = pullRole && pullRole.arn !== "unknown" ? pullRole.arn : undefined;
+  return {
+    ...network,
+    destinations: mapFact(network.destinations, (paths) =>
+      paths.map((p) => {
+        const check = endpointPolicyCheck(p, principal, vpcId);
+        return check ? { ...p, filters: [...p.filters, check] } : p;
+      }),
+    ),
+  };
+}
+
+/** Facts of several calls as one: the first unknown, else every value. */
+function allOf<T>(facts: Fact<T[]>[]): Fact<T[]> {
+  const bad = facts.find((f) => f.state !== "known");
+  return bad ?? known(facts.flatMap((f) => valueOf(f) ?? []));
 }
 
 interface SubnetReads {
@@ -357,7 +401,8 @@ async function collectNetwork(
       routeTables: blank([]), internetGateways: blank([]), egressOnlyInternetGateways: blank([]), natGateways: blank([]),
       vpcEndpoints: blank([]), securityGroups: blank([]), networkAcl: blank(null), prefixLists: blank([]), networkInterface,
       routeTable: blank(null), internetRoute: blank(null), hasEgressRoute: blank(false), destinations: blank([]), natPath: blank(null),
-      reliesOnEndpoints: blank(false),
+      reliesOnEndpoints: blank(false), endpointSubnets: blank([]), otherNetworkAcls: blank([]),
+      dns: why.state === "known" ? known({ support: true, hostnames: true, customServers: [] }) : why,
     };
   }
   const reads = early && early.subnetId === origin.subnetId ? early : readSubnet(source, origin.subnetId);
@@ -372,7 +417,8 @@ async function collectNetwork(
   const vpc = mapFact(vpcs, (v) => v[0] ?? null);
 
   // Round 4: what those name.
-  const endpointGroups = (valueOf(vpcEndpoints) ?? []).filter(isInterface).flatMap((e) => (e.Groups ?? []).map((g) => g.GroupId ?? ""));
+  const endpointsRead = valueOf(vpcEndpoints) ?? [];
+  const endpointGroups = endpointsRead.filter(isInterface).flatMap((e) => (e.Groups ?? []).map((g) => g.GroupId ?? ""));
   const extraGroups = [...new Set(endpointGroups.filter((g) => g && !originGroups.includes(g)))];
   const prefixListIds = new Set<string>();
   for (const t of valueOf(routeTables) ?? []) for (const r of t.Routes ?? []) if (r.DestinationPrefixListId) prefixListIds.add(r.DestinationPrefixListId);
@@ -380,12 +426,23 @@ async function collectNetwork(
   const eigwIds = new Set<string>();
   for (const t of valueOf(routeTables) ?? []) for (const r of t.Routes ?? []) if (r.EgressOnlyInternetGatewayId) eigwIds.add(r.EgressOnlyInternetGatewayId);
   const dhcpId = valueOf(vpc)?.DhcpOptionsId;
-  const [endpointSgs, prefixLists, egressOnlyInternetGateways, dhcp] = await Promise.all([
+  // The other subnets on the path: the interface endpoints' (their CIDRs are the endpoints' addresses) and the NAT gateways'.
+  const endpointSubnetIds = [...new Set(endpointsRead.filter(isInterface).flatMap((e) => e.SubnetIds ?? []))];
+  const natSubnetIds = (valueOf(natGateways) ?? []).map((n) => n.SubnetId ?? "").filter(Boolean);
+  const aclSubnetIds = [...new Set([...endpointSubnetIds, ...natSubnetIds])].filter((id) => id !== origin.subnetId);
+  const [endpointSgs, routePrefixLists, egressOnlyInternetGateways, dhcp, endpointSubnets, otherNetworkAcls] = await Promise.all([
     extraGroups.length > 0 ? source.describeSecurityGroups(extraGroups) : Promise.resolve(known<SecurityGroup[]>([])),
     prefixListIds.size > 0 ? source.describeManagedPrefixLists([...prefixListIds]) : Promise.resolve(known([])),
     eigwIds.size > 0 ? source.describeEgressOnlyInternetGateways([...eigwIds]) : Promise.resolve(known([])),
     dhcpId && dhcpId !== "default" ? source.describeDhcpOptions([dhcpId]).then((f) => mapFact(f, (d) => d[0] ?? null)) : Promise.resolve(absent),
+    endpointSubnetIds.length > 0 ? source.describeSubnets(endpointSubnetIds) : Promise.resolve(known<Subnet[]>([])),
+    Promise.all(aclSubnetIds.map((id) => source.describeNetworkAcls(id))).then((facts) => allOf<NetworkAcl>(facts)),
   ]);
+  // Prefix lists that only the endpoints' security groups name.
+  const morePrefixLists = [...new Set((valueOf(endpointSgs) ?? []).flatMap((g) => (g.IpPermissions ?? []).flatMap((p) => (p.PrefixListIds ?? []).map((l) => l.PrefixListId ?? ""))))].filter((id) => id && !prefixListIds.has(id));
+  const prefixLists = morePrefixLists.length > 0 && routePrefixLists.state === "known"
+    ? mapFact(await source.describeManagedPrefixLists(morePrefixLists), (more) => [...routePrefixLists.value, ...more])
+    : routePrefixLists;
   const securityGroups: Fact<SecurityGroup[]> =
     originSgs.state !== "known" ? originSgs : known([...originSgs.value, ...(valueOf(endpointSgs) ?? [])]);
 
@@ -394,36 +451,58 @@ async function collectNetwork(
   const table = valueOf(routeTable)?.table ?? null;
   const lists = valueOf(prefixLists) ?? [];
   const ipv6Only = valueOf(subnet)?.Ipv6Native === true;
-  const internetRoute = mapFact(routeTable, (rt) => (rt ? routeFor(rt.table, { ipv6: ipv6Only }, lists) : null));
+  const inventory: TargetInventory = {
+    vpcId: valueOf(subnet)?.VpcId,
+    natGateways: valueOf(natGateways),
+    internetGateways: valueOf(internetGateways),
+    egressOnlyInternetGateways: eigwIds.size > 0 ? valueOf(egressOnlyInternetGateways) : undefined,
+  };
+  const internetRoute = mapFact(routeTable, (rt) => {
+    const m = rt ? routeFor(rt.table, { ipv6: ipv6Only }, lists) : null;
+    return m ? withTargetState(m, inventory) : null;
+  });
+  const destinationsList = neededDestinations([...refs.values()].map((r) => r.ref), def, region, failures, { legacyPlatform: origin.legacyPlatform !== undefined });
+  // A route toward the internet (or toward the address the message names) that leaves the VPC, working or not.
+  const failedIps = destinationsList.filter((d) => d.failed && d.ip).map((d) => d.ip!);
   const hasEgressRoute = mapFact(routeTable, (rt) => {
     if (!rt) return false;
-    return (rt.table.Routes ?? []).some((r) => {
-      const m = routeFor({ ...rt.table, Routes: [r] }, { ipv6: ipv6Only }, lists) ?? routeFor({ ...rt.table, Routes: [r] }, { ipv6: !ipv6Only }, lists);
-      return m !== null && isEgressTarget(m.target.kind);
-    });
+    const matches = [routeFor(rt.table, { ipv6: ipv6Only }, lists), ...failedIps.map((ip) => routeFor(rt.table, { ip }, lists))];
+    return matches.some((m) => m !== null && isEgressTarget(m.target.kind));
   });
-  const endpoints = valueOf(vpcEndpoints) ?? [];
+  const endpoints = endpointsRead;
   const allTables = valueOf(routeTables) ?? [];
-  const destinationsList = neededDestinations([...refs.values()].map((r) => r.ref), def, region, failures);
+  const attributes = valueOf(vpcAttributes);
+  const dhcpServers = mapFact(dhcp, (d) => (d?.DhcpConfigurations ?? []).filter((c) => c.Key === "domain-name-servers").flatMap((c) => (c.Values ?? []).map((v) => v.Value ?? "")));
+  const dns: NetworkEvidence["dns"] = vpcAttributes.state !== "known"
+    ? vpcAttributes
+    : !attributes
+      ? unknown("not-captured", "ec2:DescribeVpcAttribute", `the VPC's enableDnsSupport and enableDnsHostnames were not recorded`)
+      : known({
+          support: attributes.EnableDnsSupport !== false,
+          hostnames: attributes.EnableDnsHostnames !== false,
+          customServers: dhcpServers.state === "known" ? dhcpServers.value.filter((v) => v && v !== "AmazonProvidedDNS") : null,
+        });
+  const os = /^WINDOWS/i.test(def?.runtimePlatform?.operatingSystemFamily ?? "") ? "windows" as const : "linux" as const;
+  const judgedOrigin: PullOrigin = { ...origin, os };
+  const filterInputs = {
+    origin: judgedOrigin, subnet: valueOf(subnet) ?? null, securityGroups, networkAcl, otherNetworkAcls, endpointSubnets, prefixLists: lists,
+    s3PrefixListIds: s3PrefixListIds(region, endpoints, allTables, lists),
+  };
   const destinations: Fact<import("../model/evidence.js").DestinationPath[]> =
     routeTable.state !== "known" ? routeTable
       : vpcEndpoints.state !== "known" && destinationsList.some((d) => d.endpointServiceName) ? vpcEndpoints
-        : known(destinationPaths(destinationsList, region, table, endpoints, allTables, lists));
-  const natPath = mapFact(internetRoute, (route) => {
-    if (!route || route.target.kind !== "nat-gateway") return null;
-    const natGateway = (valueOf(natGateways) ?? []).find((n) => n.NatGatewayId === route.target.id) ?? null;
-    const natTable = natGateway?.SubnetId ? routeTableFor(natGateway.SubnetId, allTables) : null;
-    return {
-      natGateway,
-      routeTableId: natTable?.table.RouteTableId,
-      route: natTable ? routeFor(natTable.table, {}, lists) ?? undefined : undefined,
-    };
-  });
+        : known(
+            destinationPaths(destinationsList, region, table, endpoints, allTables, lists, { ipv6: ipv6Only, dns: valueOf(dns) ?? undefined, inventory })
+              .map((p) => ({ ...p, filters: pathFilters(p, filterInputs) })),
+          );
+  const natPath = mapFact(internetRoute, (route) =>
+    route && route.target.kind === "nat-gateway" ? natPathFor(route, undefined, allTables, lists, inventory) : null,
+  );
   const reliesOnEndpoints = mapFact(hasEgressRoute, (egress) =>
     !egress && endpoints.some((e) => (isInterface(e) && (e.ServiceName ?? "").match(/\.ecr\.(api|dkr)$/)) || (!isInterface(e) && (e.ServiceName ?? "").endsWith(".s3"))),
   );
   return {
-    origin: originFact,
+    origin: originFact.state === "known" ? known(judgedOrigin) : originFact,
     subnet,
     vpc,
     vpcAttributes,
@@ -443,6 +522,9 @@ async function collectNetwork(
     destinations,
     natPath,
     reliesOnEndpoints,
+    endpointSubnets,
+    otherNetworkAcls,
+    dns,
   };
 }
 

@@ -71,6 +71,7 @@ export interface Service {
   clusterArn?: string;
   taskDefinition?: string;
   launchType?: string;
+  capacityProviderStrategy?: { capacityProvider?: string; weight?: number; base?: number }[];
   platformVersion?: string;
   networkConfiguration?: { awsvpcConfiguration?: AwsVpcConfiguration };
 }

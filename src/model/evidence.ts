@@ -210,7 +210,7 @@ export interface NetworkEvidence {
   /** Network ACLs of the other subnets on the path: the NAT gateway's and the endpoints'. */
   otherNetworkAcls: Fact<NetworkAcl[]>;
   /** The VPC's DNS server answers (enableDnsSupport), and endpoints' private DNS names take effect (both attributes). */
-  dns: Fact<{ support: boolean; hostnames: boolean; customServers: string[] }>;
+  dns: Fact<{ support: boolean; hostnames: boolean; customServers: string[] | null }>;
 }
 
 export interface RoleEvidence {
@@ -242,6 +242,12 @@ export interface Evidence {
   region: string;
   accountId: string;
   source: "live" | "snapshot";
+  /**
+   * "diagnose": a task that failed. "preflight": a task synthesised from a task
+   * definition and network configuration, before anything ran; its scope is
+   * "pull" and it has no failure message.
+   */
+  mode: "diagnose" | "preflight";
   task: Task;
   clusterArn: string;
   launchType: "FARGATE" | "EC2" | "EXTERNAL";

@@ -28,6 +28,17 @@ export const DOCS = {
   platform: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-arm64.html",
   ephemeralStorage: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-task-storage.html",
   imageCleanup: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/automated_image_cleanup.html",
+  // The pull's network path:
+  natTroubleshooting: "https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-troubleshooting.html",
+  egressOnlyGateway: "https://docs.aws.amazon.com/vpc/latest/userguide/egress-only-internet-gateway.html",
+  s3GatewayEndpoint: "https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-s3.html",
+  interfaceEndpoints: "https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-access-aws-services.html",
+  securityGroupRules: "https://docs.aws.amazon.com/vpc/latest/userguide/security-group-rules.html",
+  dhcpOptions: "https://docs.aws.amazon.com/vpc/latest/userguide/DHCPOptionSet.html",
+  resolverForwarding: "https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resolver-forwarding-inbound-queries.html",
+  reachabilityAnalyzer: "https://docs.aws.amazon.com/vpc/latest/reachability/what-is-reachability-analyzer.html",
+  transitGatewayRoutes: "https://docs.aws.amazon.com/vpc/latest/tgw/tgw-route-tables.html",
+  fargatePlatform: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/platform-version-migration.html",
 };
 
 /** The pull origin, when known. */

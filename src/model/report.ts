@@ -48,5 +48,26 @@ export interface Report {
   path?: { destination: string; hops: Hop[] }[];
   /** What the report was made from. */
   source?: { kind: "live" | "snapshot" | "message"; region?: string; accountId?: string };
-  preflight?: unknown;
+  /** A preflight's input, in place of a task (`task` is null). */
+  preflight?: PreflightInput;
+}
+
+/** What a preflight judged: the task definition and network a deploy would start tasks with. */
+export interface PreflightInput {
+  /** Where the configuration came from: a service's current one, or the task definition and network given. */
+  from: "service" | "task-definition";
+  cluster?: string;
+  service?: string;
+  taskDefinitionArn: string;
+  launchType: "FARGATE" | "EC2";
+  /** The subnets tasks would be placed in; on Fargate each is judged as the pull's origin. */
+  subnets: string[];
+  securityGroups: string[];
+  assignPublicIp?: string;
+  /** EC2 launch type: the container instance or EC2 instance the pull would leave from. */
+  containerInstance?: string;
+  instance?: string;
+  containers: { name: string; image?: string }[];
+  /** Where the pull was judged to leave from: each subnet (Fargate), or the instance (EC2). */
+  judged: string[];
 }

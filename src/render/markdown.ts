@@ -13,6 +13,7 @@ function mermaid(r: Report): string[] {
       ids.set(key, n);
       lines.push(`  ${n}["${MARK[status]} ${label.replace(/"/g, "'")}"]`);
       if (status === "fail") lines.push(`  style ${n} stroke:#d00,stroke-width:2px`);
+      if (status === "caution") lines.push(`  style ${n} stroke:#d90,stroke-width:2px,stroke-dasharray:4`);
     }
     return ids.get(key)!;
   };
@@ -20,7 +21,9 @@ function mermaid(r: Report): string[] {
   for (const p of r.path) {
     let prev: string | undefined;
     for (const h of p.hops) {
-      const n = node(`${h.kind}:${h.id}`, h.id === h.label ? h.label : `${h.label}<br/>${h.id}`, h.status);
+      const text = h.id === h.label ? h.label : `${h.label}<br/>${h.id}`;
+      // The same resource can pass for one destination and fail for another: one node per status.
+      const n = node(`${h.kind}:${h.id}:${h.status}`, h.note && h.status !== "pass" ? `${text}<br/><i>${h.note}</i>` : text, h.status);
       if (prev && !edges.has(`${prev}-${n}`)) {
         edges.add(`${prev}-${n}`);
         lines.push(`  ${prev} --> ${n}`);
@@ -41,6 +44,11 @@ export function renderMarkdown(r: Report): string {
       if (c.reason) out.push(`  > ${esc(c.reason)}`);
     }
     if (!r.task.containers.some((c) => c.reason) && r.task.stoppedReason) out.push(`> ${esc(r.task.stoppedReason)}`);
+    out.push("");
+  } else if (r.preflight) {
+    const p = r.preflight;
+    out.push(`**Preflight** of ${p.service ? `service \`${p.service}\`` : "task definition"} \`${p.taskDefinitionArn}\` (${p.launchType}), judged from ${p.judged.map((j) => `\`${j}\``).join(", ")}`, "");
+    for (const c of p.containers) out.push(`- container **${c.name}**: \`${c.image ?? "?"}\``);
     out.push("");
   }
   const chart = mermaid(r);

@@ -27,7 +27,8 @@ export function hopLine(hops: Hop[], s: Style = PLAIN): string {
     .map((h) => {
       const m = MARK[h.status];
       const colored = h.status === "pass" ? s.green(m) : h.status === "fail" ? s.red(m) : s.yellow(m);
-      return `${colored} ${h.label} ${h.id === h.label ? "" : s.dim(h.id)}`.trimEnd();
+      const note = h.note && h.status !== "pass" ? ` ${s.dim(`(${h.note})`)}` : "";
+      return `${colored} ${h.label} ${h.id === h.label ? "" : s.dim(h.id)}`.trimEnd() + note;
     })
     .join(" → ");
 }
@@ -46,6 +47,11 @@ export function renderText(r: Report, s: Style = PLAIN, width = 100): string {
     if (failing.length === 0 && r.task.stoppedReason) out.push(wrapText(`stoppedReason: ${r.task.stoppedReason}`, width - 2, "  "));
   } else if (r.source?.kind === "message") {
     out.push(s.bold("Error message, judged alone (no AWS call):"));
+  } else if (r.preflight) {
+    const p = r.preflight;
+    out.push(s.bold(`Preflight${p.service ? ` of service ${p.service}` : ""}: task definition ${p.taskDefinitionArn.split("/").pop()}, ${p.launchType}`));
+    for (const c of p.containers) out.push(`  container ${s.bold(c.name)}: ${c.image ?? "?"}`);
+    out.push(`  judged from: ${p.judged.join(", ")}`);
   }
   if (r.path && r.path.length > 0) {
     out.push("", s.bold("Path"));

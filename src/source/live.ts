@@ -540,6 +540,16 @@ class LiveSource implements Source {
     // Only GetRole decides the fact; a policy that cannot be read is left out
     // (its `Document`, or the whole list when it cannot be listed).
     return this.fact("iam:GetRole", async () => {
+      // The policy lists need only the name: asked alongside GetRole, they save a round trip.
+      const attachedP = readable(this.pages("iam:ListAttachedRolePolicies", (Marker, abortSignal) =>
+        this.c.iam.send(new ListAttachedRolePoliciesCommand({ RoleName: roleName, Marker }), { abortSignal }),
+      (out) => [out.AttachedPolicies, out.IsTruncated ? out.Marker : undefined]));
+      const inlineP = readable(this.pages("iam:ListRolePolicies", (Marker, abortSignal) =>
+        this.c.iam.send(new ListRolePoliciesCommand({ RoleName: roleName, Marker }), { abortSignal }),
+      (out) => [out.PolicyNames, out.IsTruncated ? out.Marker : undefined]));
+      // Awaited below, unless GetRole fails first: never an unhandled rejection.
+      attachedP.catch(() => undefined);
+      inlineP.catch(() => undefined);
       const role = await orMissing(
         this.run("iam:GetRole", (abortSignal) => this.c.iam.send(new GetRoleCommand({ RoleName: roleName }), { abortSignal })).then((out) => out.Role),
         is("NoSuchEntity", "NoSuchEntityException"),
@@ -548,15 +558,7 @@ class LiveSource implements Source {
       if (!role) return null;
       const RoleName = role.RoleName ?? roleName;
       const boundaryArn = role.PermissionsBoundary?.PermissionsBoundaryArn;
-      const [attached, inline, boundary] = await Promise.all([
-        readable(this.pages("iam:ListAttachedRolePolicies", (Marker, abortSignal) =>
-          this.c.iam.send(new ListAttachedRolePoliciesCommand({ RoleName, Marker }), { abortSignal }),
-        (out) => [out.AttachedPolicies, out.IsTruncated ? out.Marker : undefined])),
-        readable(this.pages("iam:ListRolePolicies", (Marker, abortSignal) =>
-          this.c.iam.send(new ListRolePoliciesCommand({ RoleName, Marker }), { abortSignal }),
-        (out) => [out.PolicyNames, out.IsTruncated ? out.Marker : undefined])),
-        boundaryArn ? this.managedPolicy(boundaryArn) : undefined,
-      ]);
+      const [attached, inline, boundary] = await Promise.all([attachedP, inlineP, boundaryArn ? this.managedPolicy(boundaryArn) : undefined]);
       const [AttachedPolicies, InlinePolicies] = await Promise.all([
         attached && Promise.all(attached.map(async (p) => ({
           PolicyName: p.PolicyName,

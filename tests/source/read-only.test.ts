@@ -27,6 +27,18 @@ function readOnly(command: string): boolean {
   return READ_ONLY.test(command) && !FORBIDDEN.has(command);
 }
 
+/**
+ * The one write outside the engine, allowed by name: the Lambda handler
+ * (src/lambda.ts) publishes its report to the SNS topic its deployment
+ * configures (TOPIC_ARN), for notification only. Exactly this command, in
+ * exactly this file; the engine itself stays read-only.
+ */
+const NOTIFICATION_WRITES: Record<string, readonly string[]> = { "lambda.ts": ["PublishCommand"] };
+
+function allowedIn(file: string, command: string): boolean {
+  return readOnly(command) || (NOTIFICATION_WRITES[file] ?? []).includes(command);
+}
+
 const SRC = new URL("../../src/", import.meta.url).pathname;
 
 function sourceFiles(dir: string): string[] {
@@ -61,7 +73,7 @@ describe("read-only, in the source", () => {
   });
 
   it("imports only Describe, Get, List, BatchGet and Simulate commands, and none that reads a value", () => {
-    const bad = files.flatMap((f) => [...f.imported, ...f.named].filter((c) => !readOnly(c)).map((c) => `${f.file}: ${c}`));
+    const bad = files.flatMap((f) => [...f.imported, ...f.named].filter((c) => !allowedIn(f.file, c)).map((c) => `${f.file}: ${c}`));
     expect(bad).toEqual([]);
   });
 

@@ -1,0 +1,105 @@
+// `npm run bench [-- --delay MS]`: a benchmark, not a test. Replays the demo
+// gallery and a 300-task cluster through the LIVE code path (createLiveSource
+// with SDK clients mocked by tests/fixtures/mock-aws.ts, every call answering
+// after an injected delay, 100 ms by default), and times the CLI's start-up.
+// Prints the figures and PASS/FAIL against the targets.
+
+import { spawnSync } from "node:child_process";
+import { diagnoseTask } from "../src/diagnose.js";
+import { scanCluster } from "../src/scan.js";
+import { createLiveSource } from "../src/source/live.js";
+import { dependentRounds, type TraceEvent, tracedSource } from "../src/source/trace.js";
+import { DEMOS } from "../tests/fixtures/demos.js";
+import { manyTasks } from "../tests/fixtures/many-tasks.js";
+import { mockedClients, type SdkCall, SnapshotAccount } from "../tests/fixtures/mock-aws.js";
+import { CLUSTER_ARN } from "../tests/fixtures/world.js";
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(name);
+  if (i < 0) return fallback;
+  const n = Number(process.argv[i + 1]);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`${name} takes a number, not ${process.argv[i + 1]}`);
+  return n;
+}
+
+const delay = arg("--delay", 100);
+const taskCount = arg("--tasks", 300);
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const asEvents = (calls: SdkCall[]): TraceEvent[] =>
+  calls.map((c) => ({ service: c.service, operation: c.command, startMs: c.startMs, durationMs: c.durationMs, outcome: c.outcome === "ok" ? "ok" : "error" }));
+const sec = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const verdicts: string[] = [];
+function target(name: string, ok: boolean, detail: string): void {
+  verdicts.push(`${ok ? "PASS" : "FAIL"}  ${name.padEnd(52)} ${detail}`);
+}
+
+// The wall-time targets are stated at 100 ms a call; another delay scales them.
+const scale = delay / 100;
+
+console.log(`ecs-doctor benchmark: live code path, SDK clients answering after ${delay} ms a call\n`);
+
+// ---------- one diagnosis per demo ----------
+interface Row { name: string; calls: number; rounds: number; sdkCalls: number; sdkRounds: number; wallMs: number }
+const rows: Row[] = [];
+for (const d of DEMOS) {
+  const snapshot = d.world.build();
+  const account = new SnapshotAccount(snapshot, { delayMs: delay });
+  const live = await createLiveSource({ region: snapshot.region, clients: mockedClients(account) });
+  const events: TraceEvent[] = [];
+  const t0 = performance.now();
+  await diagnoseTask(tracedSource(live, events, t0), { task: snapshot.ecs!.tasks![0].taskArn! });
+  const wallMs = performance.now() - t0;
+  rows.push({ name: d.name, calls: events.length, rounds: dependentRounds(events), sdkCalls: account.calls.length, sdkRounds: dependentRounds(asEvents(account.calls)), wallMs });
+}
+console.log("One diagnosis (calls: Source calls as --trace lists them; SDK: the requests they sent)");
+console.log(`  ${"demo".padEnd(34)} ${"calls".padStart(5)} ${"rounds".padStart(6)} ${"SDK".padStart(5)} ${"SDK rounds".padStart(10)} ${"wall".padStart(8)}`);
+for (const r of rows) {
+  console.log(`  ${r.name.padEnd(34)} ${String(r.calls).padStart(5)} ${String(r.rounds).padStart(6)} ${String(r.sdkCalls).padStart(5)} ${String(r.sdkRounds).padStart(10)} ${sec(r.wallMs).padStart(8)}`);
+}
+const med = (k: keyof Omit<Row, "name">) => median(rows.map((r) => r[k]));
+console.log(`  ${"median".padEnd(34)} ${String(med("calls")).padStart(5)} ${String(med("rounds")).padStart(6)} ${String(med("sdkCalls")).padStart(5)} ${String(med("sdkRounds")).padStart(10)} ${sec(med("wallMs")).padStart(8)}\n`);
+const worst = (k: keyof Omit<Row, "name">) => rows.reduce((a, b) => (b[k] > a[k] ? b : a));
+target("one diagnosis: dependent rounds <= 4 (every demo)", worst("rounds").rounds <= 4, `worst ${worst("rounds").rounds} (${worst("rounds").name}), SDK-level worst ${worst("sdkRounds").sdkRounds}`);
+target("one diagnosis: calls <= 30 (every demo)", worst("calls").calls <= 30, `worst ${worst("calls").calls} (${worst("calls").name}), SDK requests worst ${worst("sdkCalls").sdkCalls}`);
+target(`one diagnosis: wall < ${sec(600 * scale)} (every demo)`, worst("wallMs").wallMs < 600 * scale, `worst ${sec(worst("wallMs").wallMs)} (${worst("wallMs").name}), median ${sec(med("wallMs"))}`);
+
+// ---------- a scan ----------
+{
+  const snapshot = manyTasks(taskCount);
+  const account = new SnapshotAccount(snapshot, { delayMs: delay });
+  const live = await createLiveSource({ region: snapshot.region, clients: mockedClients(account), timeoutMs: 120_000 });
+  const events: TraceEvent[] = [];
+  const t0 = performance.now();
+  const scan = await scanCluster(tracedSource(live, events, t0), { cluster: CLUSTER_ARN });
+  const wallMs = performance.now() - t0;
+  const perTask = events.length / taskCount;
+  console.log(`Scan of ${taskCount} stopped tasks (3 services, 2 subnets): ${scan.reports.length} diagnosed`);
+  console.log(`  calls ${events.length} (${perTask.toFixed(3)} a task), SDK requests ${account.calls.length}, dependent rounds ${dependentRounds(events)}, wall ${sec(wallMs)}\n`);
+  target(`scan of ${taskCount} tasks: calls per task < 0.3`, perTask < 0.3, `${perTask.toFixed(3)} (${events.length} calls)`);
+  target(`scan of ${taskCount} tasks: wall < ${sec(3000 * scale)}`, wallMs < 3000 * scale, sec(wallMs));
+}
+
+// ---------- start-up ----------
+function processMs(args: string[], env: NodeJS.ProcessEnv = {}): number {
+  const times: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const t0 = performance.now();
+    const r = spawnSync(process.execPath, ["bin/ecs-doctor.js", ...args], { encoding: "utf8", env: { ...process.env, ...env } });
+    times.push(performance.now() - t0);
+    if (r.status === 2) throw new Error(`ecs-doctor ${args.join(" ")} failed: ${r.stderr}`);
+  }
+  return median(times);
+}
+const version = processMs(["--version"]);
+const offline = processMs(["--snapshot", `demos/${DEMOS[0].name}.json`, "--output", "json"], { ECS_DOCTOR_SIMULATED_LATENCY_MS: "" });
+console.log("Process start-up (median of 5)");
+console.log(`  ecs-doctor --version                          ${sec(version)}`);
+console.log(`  ecs-doctor --snapshot demos/${DEMOS[0].name}.json   ${sec(offline)}\n`);
+target("start-up: --version < 0.20 s", version < 200, sec(version));
+target("start-up: offline --snapshot diagnosis < 0.50 s", offline < 500, sec(offline));
+
+console.log("Targets");
+for (const v of verdicts) console.log(`  ${v}`);

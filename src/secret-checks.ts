@@ -1,0 +1,176 @@
+// One judgement of a secret the task reads at start (container `secrets`, log
+// `secretOptions`, `repositoryCredentials`), shared by secrets-unreadable and
+// registry-credentials-unreadable: does it exist, is it scheduled for deletion,
+// may the execution role read it and decrypt its key. Reads the evidence only.
+
+import type { PermissionAnswer } from "./analysis/permissions.js";
+import type { EvidenceItem, Fix } from "./diagnostic.js";
+import { answerFact, IAM_DOCS, isDenied, putRolePolicyCommand, roleNameFromArn } from "./iam-fixes.js";
+import type { ContainerFailure, Evidence, SecretReference } from "./model/evidence.js";
+import type { ParameterMetadata, SecretMetadata } from "./model/aws.js";
+import { type Unknown, unknownReason } from "./model/fact.js";
+import { DOCS } from "./model/queries.js";
+
+export type SecretVerdict =
+  | { kind: "ok" }
+  | { kind: "n/a" }
+  | { kind: "skip"; reason: string; unknown?: Unknown }
+  | { kind: "broken"; severity: "error" | "warning"; certainty: "proven" | "possible" | "message"; why: string; evidence: EvidenceItem[]; fixes: Fix[] };
+
+const SECRET_KINDS = ["access-denied", "secret-not-found", "invalid-parameter", "not-found", "unauthorized"];
+
+function label(ref: SecretReference): string {
+  return ref.field === "repositoryCredentials"
+    ? `the repositoryCredentials of container ${ref.container}`
+    : `${ref.field === "secrets" ? "secret" : "log secretOption"} ${ref.name ?? "?"} of container ${ref.container}`;
+}
+
+/** Whether a message names this secret (the secret or parameter it failed on, or the resource it was denied). */
+export function messageNames(f: ContainerFailure, ref: SecretReference): boolean {
+  const meta = ref.secret.state === "known" ? ref.secret.value : null;
+  const ids = [ref.lookupId, ref.resourceArn, ref.valueFrom, meta?.ARN, meta?.Name].filter((x): x is string => Boolean(x));
+  const bare = (s: string) => s.replace(/^\//, "");
+  return [f.signals.secretRef, f.signals.deniedResource].some(
+    (said) => said !== undefined && said !== "*" && ids.some((id) => said === id || said.startsWith(id) || id.startsWith(said) || bare(said) === bare(id)),
+  );
+}
+
+/** The failure that shows this secret could not be read, when one does. */
+export function failureFor(e: Evidence, ref: SecretReference): ContainerFailure | undefined {
+  return e.failures.find((f) => f.signals.scope === "init" && SECRET_KINDS.includes(f.signals.kind) && messageNames(f, ref));
+}
+
+function accessFixes(e: Evidence, ref: SecretReference, denied: PermissionAnswer[]): Fix[] {
+  const roleName = roleNameFromArn(e.executionRoleArn ?? "EXECUTION_ROLE");
+  const fixes: Fix[] = [];
+  const explicit = denied.filter((a) => a.decision === "explicit-deny");
+  const grant = denied.filter((a) => a.decision !== "explicit-deny");
+  if (grant.length > 0) {
+    fixes.push({
+      summary: `Allow the execution role ${roleName} ${[...new Set(grant.map((a) => a.action))].join(" and ")} on ${label(ref)}.`,
+      commands: [putRolePolicyCommand(roleName, ref.field === "repositoryCredentials" ? "registry-credentials" : "task-secrets", grant)],
+      docs: [ref.store === "ssm" ? IAM_DOCS.ssmEnv : IAM_DOCS.secretsManagerEnv, DOCS.secrets],
+    });
+  }
+  if (explicit.length > 0) {
+    fixes.push({
+      summary: `Remove or narrow the Deny (${[...new Set(explicit.flatMap((a) => a.deniedBy))].join(", ") || "an explicit Deny"}) that covers ${label(ref)}.`,
+      docs: [IAM_DOCS.evaluationLogic],
+    });
+  }
+  const kms = denied.find((a) => a.action === "kms:Decrypt");
+  if (kms) {
+    const key = kms.placeholder ? kms.why.split(" ").pop() : kms.resource;
+    fixes.push({
+      summary: `The key's own policy must also let ${roleName} decrypt (or delegate to IAM): check it.`,
+      commands: [`aws kms get-key-policy --region ${e.region} --key-id ${key} --policy-name default`],
+      docs: [IAM_DOCS.secretEncryption],
+    });
+  }
+  return fixes;
+}
+
+/** Judges one secret reference. */
+export function judgeSecret(e: Evidence, ref: SecretReference): SecretVerdict {
+  const said = failureFor(e, ref);
+  const where = ref.store === "secretsmanager" ? "Secrets Manager secret" : "SSM parameter";
+  if (ref.secret.state !== "known") {
+    if (said) {
+      return {
+        kind: "broken", severity: "error", certainty: "message",
+        why: `the task's message says ${label(ref)} (${ref.valueFrom}) could not be read, and its metadata could not be read to say why (${unknownReason(ref.secret)})`,
+        evidence: [{ resource: ref.valueFrom, fact: `reason: ${said.signals.summary}` }],
+        fixes: [{ summary: `Check that ${ref.valueFrom} exists in ${ref.store === "ssm" ? "SSM Parameter Store" : "Secrets Manager"} and that the execution role may read it.`, docs: [DOCS.secrets] }],
+      };
+    }
+    return { kind: "skip", reason: `cannot read ${where} ${ref.lookupId}`, unknown: ref.secret };
+  }
+  const meta = ref.secret.value;
+  if (!meta) {
+    return {
+      kind: "broken", severity: "error", certainty: "proven",
+      why: `${label(ref)} names ${where} ${ref.lookupId}, which does not exist in ${ref.resourceArn.split(":")[3] || e.region}`,
+      evidence: [{ resource: ref.valueFrom, fact: `${ref.store === "secretsmanager" ? "secretsmanager:DescribeSecret: ResourceNotFoundException" : "ssm:DescribeParameters: no such parameter"} (${label(ref)})` }],
+      fixes: [
+        {
+          summary: `Create ${where} ${ref.lookupId}, or correct ${label(ref)} to name one that exists (region and account included).`,
+          commands: [
+            ref.store === "secretsmanager"
+              ? `aws secretsmanager create-secret --region ${e.region} --name ${ref.lookupId.split(":secret:").pop()?.replace(/-[A-Za-z0-9]{6}$/, "")} --secret-string 'VALUE'`
+              : `aws ssm put-parameter --region ${e.region} --name ${ref.lookupId.startsWith("arn:") ? ref.lookupId.split(":parameter").pop() : ref.lookupId} --type SecureString --value 'VALUE'`,
+            ref.store === "secretsmanager"
+              ? `aws secretsmanager list-secrets --region ${e.region} --query 'SecretList[].ARN'`
+              : `aws ssm describe-parameters --region ${e.region} --query 'Parameters[].Name'`,
+          ],
+          docs: [DOCS.secrets],
+        },
+      ],
+    };
+  }
+  const deleted = (meta as SecretMetadata).DeletedDate;
+  if (ref.store === "secretsmanager" && deleted) {
+    const arn = meta.ARN ?? ref.lookupId;
+    return {
+      kind: "broken", severity: "error", certainty: "proven",
+      why: `${label(ref)} names secret ${arn}, which is scheduled for deletion (DeletedDate ${new Date(deleted).toISOString()}): a secret pending deletion cannot be read`,
+      evidence: [{ resource: arn, fact: `DeletedDate: ${new Date(deleted).toISOString()}` }],
+      fixes: [{ summary: `Restore the secret (possible until its deletion date), or point ${label(ref)} at another secret.`, commands: [`aws secretsmanager restore-secret --region ${e.region} --secret-id ${arn}`], docs: [IAM_DOCS.restoreSecret] }],
+    };
+  }
+  if (!ref.access) return { kind: "n/a" };
+  if (ref.access.state !== "known") {
+    return said
+      ? {
+          kind: "broken", severity: "error", certainty: "message",
+          why: `the task's message says ${label(ref)} could not be read, and the execution role's policies could not be read to say why (${unknownReason(ref.access)})`,
+          evidence: [{ resource: ref.valueFrom, fact: `reason: ${said.signals.summary}` }],
+          fixes: [{ summary: `Allow the execution role to read ${ref.lookupId} (and decrypt its key).`, docs: [DOCS.secrets] }],
+        }
+      : { kind: "skip", reason: `cannot read the execution role's policies for ${ref.lookupId}`, unknown: ref.access };
+  }
+  const answers = ref.access.value;
+  const resource = meta.ARN ?? ref.resourceArn;
+  const denied = answers.filter(isDenied);
+  const key = ref.store === "secretsmanager" ? (meta as SecretMetadata).KmsKeyId : (meta as ParameterMetadata).KeyId;
+  const what = (list: PermissionAnswer[]) =>
+    list
+      .map((a) => {
+        const how = a.decision === "explicit-deny" ? "an explicit Deny" : a.decision === "implicit-deny" ? (a.cutByBoundary ? "its permissions boundary" : "no policy allowing it") : "conditions that cannot be checked offline";
+        return a.action === "kms:Decrypt" ? `decrypt it with its customer managed key ${key} (kms:Decrypt: ${how})` : `read ${resource} (${a.action}: ${how})`;
+      })
+      .join(" and ");
+  if (denied.length > 0) {
+    return {
+      kind: "broken", severity: "error", certainty: "proven",
+      why: `the execution role ${roleNameFromArn(e.executionRoleArn ?? "")} may not ${what(denied)}`,
+      evidence: denied.map((a) => ({ resource: e.executionRoleArn ?? "execution role", fact: `${answerFact(a)} (for ${a.why})` })),
+      fixes: accessFixes(e, ref, denied),
+    };
+  }
+  const unknowns = answers.filter((a) => a.decision === "unknown");
+  if (unknowns.length > 0) {
+    const unreadable = unknowns.find((a) => a.unreadable)?.unreadable;
+    if (unreadable && !said) return { kind: "skip", reason: `cannot evaluate the execution role's policies for ${ref.lookupId}`, unknown: unreadable };
+    return {
+      kind: "broken", severity: said ? "error" : "warning", certainty: said ? "message" : "possible",
+      why: `whether the execution role ${roleNameFromArn(e.executionRoleArn ?? "")} may ${what(unknowns)} cannot be told offline`,
+      evidence: unknowns.map((a) => ({ resource: e.executionRoleArn ?? "execution role", fact: answerFact(a) })),
+      fixes: accessFixes(e, ref, unknowns),
+    };
+  }
+  if (said) {
+    // The role's policies allow it and AWS still refused: a key policy, an SCP or an endpoint policy.
+    const kms = answers.find((a) => a.action === "kms:Decrypt");
+    return {
+      kind: "broken", severity: "error", certainty: "message",
+      why:
+        `the task's message says it could not be read, although the execution role's policies allow ${answers.map((a) => a.action).join(" and ")}; ` +
+        `something the role's policies do not show refused it: ${kms ? `the key policy of ${kms.resource}, ` : ""}a service control policy, or a VPC endpoint policy`,
+      evidence: [{ resource: ref.valueFrom, fact: `reason: ${said.signals.summary}` }, ...answers.map((a) => ({ resource: e.executionRoleArn ?? "execution role", fact: answerFact(a) }))],
+      fixes: kms
+        ? [{ summary: `Let ${roleNameFromArn(e.executionRoleArn ?? "")} use the key in the key's own policy.`, commands: [`aws kms get-key-policy --region ${e.region} --key-id ${kms.placeholder ? kms.why.split(" ").pop() : kms.resource} --policy-name default`], docs: [IAM_DOCS.secretEncryption] }]
+        : [{ summary: "Look for the Deny outside the role: service control policies and the secretsmanager / ssm VPC endpoint policies.", docs: [IAM_DOCS.evaluationLogic] }],
+    };
+  }
+  return { kind: "ok" };
+}

@@ -1,0 +1,70 @@
+// deploy/ecs-doctor.yaml: the Lambda function's role reads exactly what
+// README's permission policy lists (which covers every call the live source
+// makes), and may write nothing but its own log and the report topic.
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+
+const TEMPLATE = readFileSync("deploy/ecs-doctor.yaml", "utf8");
+const README = readFileSync("README.md", "utf8");
+
+/** The Action list of README's permission policy (the JSON block of its "Permissions" section). */
+function readmeActions(): string[] {
+  const section = README.slice(README.indexOf("### Permissions"));
+  const json = /```json\n([\s\S]*?)```/.exec(section)?.[1];
+  if (!json) throw new Error("README has no permission policy");
+  const policy = JSON.parse(json) as { Statement: { Action: string[] }[] };
+  return policy.Statement.flatMap((s) => s.Action);
+}
+
+/** The actions between the template's `# actions:begin` and `# actions:end` markers. */
+function templateReadActions(): string[] {
+  const block = TEMPLATE.slice(TEMPLATE.indexOf("# actions:begin"), TEMPLATE.indexOf("# actions:end"));
+  return [...block.matchAll(/^\s*-\s*([a-z0-9-]+:[A-Za-z]+)\s*$/gm)].map((m) => m[1]);
+}
+
+/** Every `service:Action` the template names anywhere. */
+function allTemplateActions(): string[] {
+  return [...new Set([...TEMPLATE.matchAll(/\b((?:ecs|ec2|ecr|iam|secretsmanager|ssm|logs|sns|sts|lambda|kms|s3):[A-Z][A-Za-z]+)\b/g)].map((m) => m[1]))];
+}
+
+describe("deploy/ecs-doctor.yaml", () => {
+  it("grants the function exactly the read actions of README's permission policy", () => {
+    expect(templateReadActions().length).toBeGreaterThan(20);
+    expect(templateReadActions().sort()).toEqual(readmeActions().sort());
+  });
+
+  it("README's policy covers every call the live source makes (GetCallerIdentity needs no permission)", () => {
+    const live = readFileSync("src/source/live.ts", "utf8");
+    const services: Record<string, string> = { "client-ec2": "ec2", "client-ecr": "ecr", "client-ecs": "ecs", "client-iam": "iam", "client-secrets-manager": "secretsmanager", "client-ssm": "ssm", "client-sts": "sts" };
+    const needed: string[] = [];
+    for (const [, names, pkg] of live.matchAll(/import\s*\{([^}]*)\}\s*from\s*"@aws-sdk\/([^"]+)"/g)) {
+      for (const n of names.split(",").map((x) => x.trim()).filter((x) => x.endsWith("Command"))) needed.push(`${services[pkg]}:${n.replace(/Command$/, "")}`);
+    }
+    const granted = new Set(readmeActions());
+    expect(needed.length).toBeGreaterThan(20);
+    expect(needed.filter((a) => a !== "sts:GetCallerIdentity" && !granted.has(a))).toEqual([]);
+  });
+
+  it("writes nothing but its own log and the report topic", () => {
+    const reads = new Set(readmeActions());
+    const others = allTemplateActions().filter((a) => !reads.has(a)).sort();
+    // sts:AssumeRole is the trust policy's (Lambda assumes the role); lambda:InvokeFunction the permission EventBridge gets.
+    expect(others).toEqual(["lambda:InvokeFunction", "logs:CreateLogStream", "logs:PutLogEvents", "sns:Publish", "sts:AssumeRole"]);
+    expect(TEMPLATE).toMatch(/Action: sns:Publish\n\s*Resource: !Ref ReportTopic/);
+    expect(TEMPLATE).toMatch(/- logs:PutLogEvents\n\s*Resource: !GetAtt FunctionLogGroup\.Arn/);
+    for (const a of reads) expect(a).toMatch(/^[a-z0-9]+:(Describe|Get|List|BatchGet|Simulate)[A-Za-z]+$/);
+  });
+
+  it("runs the packaged handler on Node 20, from the S3 bucket and key given", () => {
+    expect(TEMPLATE).toMatch(/Runtime: nodejs20\.x/);
+    expect(TEMPLATE).toMatch(/Handler: index\.handler/);
+    expect(TEMPLATE).toMatch(/S3Bucket: !Ref CodeBucket\n\s*S3Key: !Ref CodeKey/);
+    expect(TEMPLATE).toMatch(/TOPIC_ARN: !Ref ReportTopic/);
+    expect(TEMPLATE).toMatch(/WEBHOOK_URL: !Ref WebhookUrl/);
+  });
+
+  it("sends every stopped task's state change to the function, and lets EventBridge invoke it", () => {
+    expect(TEMPLATE).toMatch(/EventPattern:\n\s*source: \[aws\.ecs\]\n\s*detail-type: \[ECS Task State Change\]\n\s*detail:\n\s*lastStatus: \[STOPPED\]/);
+    expect(TEMPLATE).toMatch(/Type: AWS::Lambda::Permission[\s\S]*Principal: events\.amazonaws\.com\n\s*SourceArn: !GetAtt TaskStoppedRule\.Arn/);
+  });
+});

@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+import check from "../../diagnostics/image-not-found.js";
+import { commandsOf, findingsOf } from "../fixtures/findings.js";
+import { ACCOUNT, diagnoseSnapshot, evidenceOf, MESSAGES, rankedIds, REGION, world } from "../fixtures/world.js";
+
+const ID = "image-not-found";
+
+describe(ID, () => {
+  it("fires when the tag was never pushed, naming the nearest tags and when they were pushed", async () => {
+    const w = world().withoutImage().failingWith(MESSAGES.manifestUnknown);
+    const [f] = findingsOf(check.check(await evidenceOf(w)));
+    expect(f.evidence.map((x) => x.fact).join("\n")).toContain("1.4.1 (pushed 2026-11-01)");
+    expect(commandsOf(f)).toContain(`docker push ${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/web:1.4.2`);
+    expect((await rankedIds(w))[0]).toBe(ID);
+  });
+
+  it("fires for a digest that does not exist, and says it was a digest", async () => {
+    const digest = `sha256:${"f".repeat(64)}`;
+    const [f] = findingsOf(check.check(await evidenceOf(world().withImage(`${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/web@${digest}`))));
+    expect(f.evidence[0].fact).toContain(`imageDigest=${digest}`);
+  });
+
+  it("passes when the tag exists", async () => {
+    expect(check.check(await evidenceOf(world().failingWith(MESSAGES.manifestUnknown))).status).toBe("pass");
+  });
+
+  it("does not fire when the repository itself is missing (that is repository-not-found)", async () => {
+    expect(check.check(await evidenceOf(world().withoutRepository())).status).toBe("pass");
+  });
+
+  it("does not fire for an image not yet cached under a pull through cache rule", async () => {
+    const w = world()
+      .withImage(`${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/docker-hub/library/nginx:1.27`)
+      .mutate((s) => {
+        s.ecr!.repositories!.push({ repositoryName: "docker-hub/library/nginx", registryId: ACCOUNT });
+        s.ecr!.pullThroughCacheRules!.push({ ecrRepositoryPrefix: "docker-hub", upstreamRegistryUrl: "registry-1.docker.io", registryId: ACCOUNT });
+      });
+    expect(check.check(await evidenceOf(w)).status).toBe("pass");
+  });
+
+  it("is skipped when the images cannot be described", async () => {
+    const { report } = await diagnoseSnapshot(world().denied("ecr:DescribeImages", ["ecr", "imageDetails"]).build());
+    expect(report.skipped.find((s) => s.check === ID)?.reason).toContain("ecr:DescribeImages");
+  });
+});

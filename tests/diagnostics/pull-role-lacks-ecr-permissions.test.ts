@@ -1,0 +1,198 @@
+import { describe, expect, it } from "vitest";
+import check from "../../diagnostics/pull-role-lacks-ecr-permissions.js";
+import type { PolicyDocument } from "../../src/model/aws.js";
+import { commandsOf, evidenceOfFinding, findingsOf } from "../fixtures/findings.js";
+import { MSG } from "../fixtures/registry-messages.js";
+import { ACCOUNT, diagnoseSnapshot, diagnoseWithSimulation, evidenceOf, EXEC_ROLE_ARN, MESSAGES, rankedIds, REGION, world } from "../fixtures/world.js";
+
+const REPO_ARN = `arn:aws:ecr:${REGION}:${ACCOUNT}:repository/web`;
+const ID = "pull-role-lacks-ecr-permissions";
+
+const denyBatchGetImage: PolicyDocument = {
+  Version: "2012-10-17",
+  Statement: [{ Sid: "NoPull", Effect: "Deny", Action: "ecr:BatchGetImage", Resource: "*" }],
+};
+const allowS3Only: PolicyDocument = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "s3:*", Resource: "*" }] };
+const scopedTo = (repository: string): PolicyDocument => ({
+  Version: "2012-10-17",
+  Statement: [
+    { Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
+    { Effect: "Allow", Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], Resource: `arn:aws:ecr:${REGION}:${ACCOUNT}:repository/${repository}` },
+  ],
+});
+const ecrStar: PolicyDocument = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "ecr:*", Resource: "*" }] };
+
+describe(ID, () => {
+  it("passes with the managed AmazonECSTaskExecutionRolePolicy", async () => {
+    const e = await evidenceOf(world().failingWith(MESSAGES.accessDenied));
+    expect(check.check(e).status).toBe("pass");
+    expect(e.pullPermissions?.answers.state).toBe("known");
+  });
+
+  it("passes when the AWS managed policy is named without its document (its grants are known)", async () => {
+    const w = world().withPolicies({
+      attached: [{ PolicyName: "AmazonECSTaskExecutionRolePolicy", PolicyArn: "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy" }],
+    });
+    expect(check.check(await evidenceOf(w)).status).toBe("pass");
+  });
+
+  it("fires on an inline Deny of ecr:BatchGetImage, naming the statement, and ranks first on a 403", async () => {
+    const w = world().withInlinePolicy(denyBatchGetImage, "deny-pull").failingWith(MESSAGES.accessDenied);
+    const [f] = findingsOf(check.check(await evidenceOf(w)));
+    expect(f.severity).toBe("error");
+    expect(evidenceOfFinding(f)).toContain("ecr:BatchGetImage");
+    expect(evidenceOfFinding(f)).toContain('policy "deny-pull" (Sid "NoPull")');
+    expect(commandsOf(f)).toContain("aws iam get-role-policy --role-name ecsTaskExecutionRole --policy-name deny-pull");
+    expect((await rankedIds(w))[0]).toBe(ID);
+  });
+
+  it("fires when the permissions boundary allows no ECR action, and offers to fix the boundary", async () => {
+    const boundary = `arn:aws:iam::${ACCOUNT}:policy/s3-only`;
+    const w = world().withBoundary(allowS3Only, boundary);
+    const [f] = findingsOf(check.check(await evidenceOf(w)));
+    expect(evidenceOfFinding(f)).toContain("not by the permissions boundary");
+    expect(f.evidence.map((x) => x.resource)).toContain(boundary);
+    expect(commandsOf(f)).toContain(`aws iam delete-role-permissions-boundary --role-name ecsTaskExecutionRole`);
+    expect(commandsOf(f)).toContain(`--policy-arn ${boundary}`);
+  });
+
+  it("passes when the boundary allows the ECR actions", async () => {
+    expect(check.check(await evidenceOf(world().withBoundary(ecrStar))).status).toBe("pass");
+  });
+
+  it("is skipped, with the permission, when the boundary's document was not read", async () => {
+    const { report } = await diagnoseSnapshot(world().withBoundary(undefined, `arn:aws:iam::${ACCOUNT}:policy/unread`).build());
+    expect(report.findings.map((f) => f.id)).not.toContain(ID);
+    expect(report.skipped.find((s) => s.check === ID)?.reason).toContain("iam:GetPolicyVersion");
+  });
+
+  it("fires when the policy scopes the image actions to another repository, with a grant on this one", async () => {
+    const w = world().withPolicies({ inline: [{ PolicyName: "pull", Document: scopedTo("other") }] });
+    const [f] = findingsOf(check.check(await evidenceOf(w)));
+    const denied = f.evidence.map((x) => x.fact).join("\n");
+    expect(denied).toContain(`ecr:BatchGetImage on ${REPO_ARN}`);
+    expect(denied).not.toContain("ecr:GetAuthorizationToken");
+    expect(commandsOf(f)).toContain(`aws iam put-role-policy --role-name ecsTaskExecutionRole`);
+    expect(commandsOf(f)).toContain(REPO_ARN);
+  });
+
+  it("passes when the policy scopes the image actions to this repository", async () => {
+    const w = world().withPolicies({ inline: [{ PolicyName: "pull", Document: scopedTo("web") }] });
+    expect(check.check(await evidenceOf(w)).status).toBe("pass");
+  });
+
+  it("passes with ecr:* on *", async () => {
+    expect(check.check(await evidenceOf(world().withPolicies({ inline: [{ PolicyName: "all", Document: ecrStar }] }))).status).toBe("pass");
+  });
+
+  it("fires, token included, when the role has no policy at all", async () => {
+    const [f] = findingsOf(check.check(await evidenceOf(world().withPolicies({}))));
+    expect(f.evidence.map((x) => x.fact).join("\n")).toContain("ecr:GetAuthorizationToken on *");
+    expect(commandsOf(f)).toContain("AmazonECSTaskExecutionRolePolicy");
+  });
+
+  it("is a warning when an Allow depends on a condition that cannot be checked offline", async () => {
+    const conditional: PolicyDocument = {
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Action: "ecr:*", Resource: "*", Condition: { StringEquals: { "aws:SourceVpce": "vpce-0abc" } } }],
+    };
+    const [f] = findingsOf(check.check(await evidenceOf(world().withPolicies({ inline: [{ PolicyName: "vpce-only", Document: conditional }] }))));
+    expect(f.severity).toBe("warning");
+  });
+
+  it("is skipped, not passed, when a customer managed policy's document was not read", async () => {
+    const w = world().withPolicies({ attached: [{ PolicyName: "custom", PolicyArn: `arn:aws:iam::${ACCOUNT}:policy/custom` }] });
+    const { report } = await diagnoseSnapshot(w.build());
+    expect(report.skipped.find((s) => s.check === ID)?.reason).toContain("iam:GetPolicyVersion");
+  });
+
+  it("still fires on an explicit Deny when another document was not read", async () => {
+    const w = world()
+      .withPolicies({ attached: [{ PolicyName: "custom", PolicyArn: `arn:aws:iam::${ACCOUNT}:policy/custom` }], inline: [{ PolicyName: "deny-pull", Document: denyBatchGetImage }] });
+    expect(findingsOf(check.check(await evidenceOf(w)))[0].severity).toBe("error");
+  });
+
+  it("is skipped when the role cannot be read", async () => {
+    const { report } = await diagnoseSnapshot(world().denied("iam:GetRole", ["iam", "Roles"]).build());
+    expect(report.skipped.find((s) => s.check === ID)?.reason).toContain("iam:GetRole");
+  });
+
+  describe("IAM's simulation (live) takes precedence over the documents", () => {
+    it("passes when the simulation allows, though the documents deny", async () => {
+      const w = world().withInlinePolicy(denyBatchGetImage, "deny-pull");
+      const { evidence, simulated } = await diagnoseWithSimulation(w, () => "allowed");
+      expect(simulated[0]).toMatchObject({ roleArn: EXEC_ROLE_ARN });
+      expect(simulated[0].resources).toContain(REPO_ARN);
+      expect(check.check(evidence).status).toBe("pass");
+    });
+
+    it("fires when the simulation denies, though the documents allow", async () => {
+      const { evidence, report } = await diagnoseWithSimulation(world().failingWith(MESSAGES.accessDenied), (action) =>
+        action === "ecr:GetDownloadUrlForLayer" ? "implicitDeny" : "allowed",
+      );
+      const [f] = findingsOf(check.check(evidence));
+      expect(evidenceOfFinding(f)).toContain("ecr:GetDownloadUrlForLayer");
+      expect(evidenceOfFinding(f)).toContain("iam:SimulatePrincipalPolicy");
+      expect(report.findings[0].id).toBe(ID);
+    });
+  });
+
+  describe("EC2 without an execution role: the instance role pulls", () => {
+    it("passes with AmazonEC2ContainerServiceforEC2Role", async () => {
+      const e = await evidenceOf(world().onEc2().withoutExecutionRoleArn());
+      expect(e.pullPermissions?.purpose).toBe("instance-role");
+      expect(check.check(e).status).toBe("pass");
+    });
+
+    it("fires on the instance role when it lacks the ECR actions", async () => {
+      const w = world().onEc2().withoutExecutionRoleArn().withPolicies({ inline: [{ PolicyName: "s3", Document: allowS3Only }] }, "ecsInstanceRole");
+      const [f] = findingsOf(check.check(await evidenceOf(w)));
+      expect(f.evidence[0].resource).toBe(`arn:aws:iam::${ACCOUNT}:role/ecsInstanceRole`);
+      expect(commandsOf(f)).toContain("--role-name ecsInstanceRole");
+      expect(commandsOf(f)).toContain("AmazonEC2ContainerServiceforEC2Role");
+    });
+
+    it("fires when the instance has no instance profile", async () => {
+      const w = world().onEc2().withoutExecutionRoleArn().mutate((s) => {
+        delete s.ec2!.Instances![0].IamInstanceProfile;
+      });
+      const [f] = findingsOf(check.check(await evidenceOf(w)));
+      expect(f.evidence.map((x) => x.resource)).toContain("i-0ec2");
+    });
+
+    it("fires when the instance role does not trust ec2.amazonaws.com", async () => {
+      const w = world().onEc2().withoutExecutionRoleArn().withTrust({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" }] }, "ecsInstanceRole");
+      const findings = findingsOf(check.check(await evidenceOf(w)));
+      expect(findings.map((f) => f.title).join("\n")).toContain("ec2.amazonaws.com");
+    });
+  });
+
+  it("warns when ECR denied an action the role's policies allow (something outside the role denies)", async () => {
+    const [f] = findingsOf(check.check(await evidenceOf(world().failingWith(MSG.batchGetImageDenied))));
+    expect(f.severity).toBe("warning");
+    expect(f.certainty).toBe("message");
+  });
+
+  it("does not apply to an image outside ECR", async () => {
+    expect(check.check(await evidenceOf(world().withImage("nginx:1.27").withPolicies({})))).toEqual({ status: "n/a" });
+  });
+
+  it("does not fire on Fargate without an execution role (that is execution-role-missing)", async () => {
+    const ids = await rankedIds(world().withoutExecutionRoleArn());
+    expect(ids).toContain("execution-role-missing");
+    expect(ids).not.toContain(ID);
+  });
+
+  it("needs the pull through cache actions for an image not cached yet", async () => {
+    const w = world()
+      .withImage(`${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/docker-hub/library/nginx:1.27`)
+      .mutate((s) => s.ecr!.pullThroughCacheRules!.push({ ecrRepositoryPrefix: "docker-hub", upstreamRegistryUrl: "registry-1.docker.io", registryId: ACCOUNT }));
+    const [f] = findingsOf(check.check(await evidenceOf(w)));
+    const facts = f.evidence.map((x) => x.fact).join("\n");
+    expect(facts).toContain("ecr:BatchImportUpstreamImage");
+    expect(facts).toContain("ecr:CreateRepository");
+    // AmazonEC2ContainerRegistryPullOnly grants the import; the repository must then exist.
+    const withPullOnly = w.withInlinePolicy({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["ecr:BatchImportUpstreamImage", "ecr:CreateRepository"], Resource: "*" }] });
+    expect(check.check(await evidenceOf(withPullOnly)).status).toBe("pass");
+  });
+});
