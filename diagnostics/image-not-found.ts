@@ -1,7 +1,6 @@
 import { shortRef } from "../src/analysis/image-ref.js";
 import { defineDiagnostic, fail, notApplicable, pass, skip } from "../src/diagnostic.js";
 import type { ImageDetail } from "../src/model/aws.js";
-import { valueOf } from "../src/model/fact.js";
 import { DOCS, ecrImages } from "../src/model/queries.js";
 
 /** Tags people meant: the closest by name, then the newest. */
@@ -34,7 +33,7 @@ export default defineDiagnostic({
       // Under a pull through cache rule, an image not yet cached is fetched from upstream on the pull.
       if (i.pullThroughCache.state === "known" && i.pullThroughCache.value) continue;
       const wanted = i.ref.digest ?? i.ref.tag ?? "latest";
-      const near = nearestTags(wanted, valueOf(i.otherImages) ?? []);
+      const near = nearestTags(wanted, i.otherImages.state === "known" ? i.otherImages.value : []);
       const nearText = near.map((n) => `${n.tag}${n.pushedAt ? ` (pushed ${n.pushedAt.slice(0, 10)})` : ""}`).join(", ");
       findings.push({
         severity: "error" as const,

@@ -4,7 +4,7 @@ import { defineDiagnostic, type DraftFinding, fail, type Fix, notApplicable, pas
 import { registerTaskDefinitionHint } from "../src/fixes.js";
 import { IAM_DOCS } from "../src/iam-fixes.js";
 import type { Evidence, ImageEvidence } from "../src/model/evidence.js";
-import { DOCS, quote } from "../src/model/queries.js";
+import { clusterName, DOCS, quote, serviceName } from "../src/model/queries.js";
 
 function fixes(e: Evidence, i: ImageEvidence, task: TaskPlatform | undefined, offered: string[]): Fix[] {
   const want = task ? taskPlatformLabel(task) : "linux/arm64";
@@ -28,6 +28,9 @@ function fixes(e: Evidence, i: ImageEvidence, task: TaskPlatform | undefined, of
   } else if (e.launchType === "EC2" && other) {
     out.push({
       summary: `Or place the task on container instances of the image's architecture (${other === "ARM64" ? "arm64, Graviton" : "x86_64"}), with a placement constraint on attribute:ecs.cpu-architecture.`,
+      commands: [
+        `aws ecs update-service --region ${e.region} --cluster ${clusterName(e)} --service ${serviceName(e) ?? "SERVICE"} --placement-constraints 'type=memberOf,expression=attribute:ecs.cpu-architecture == ${other === "ARM64" ? "arm64" : "x86_64"}'`,
+      ],
       docs: [DOCS.platform],
     });
   }

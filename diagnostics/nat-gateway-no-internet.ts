@@ -44,7 +44,7 @@ export default defineDiagnostic({
       const natRoutes = routesText(tables.find((t) => t.RouteTableId === natTable) ?? {});
       const why = isPrivate
         ? `${natId} is a private NAT gateway (ConnectivityType private): it translates to its private address only, and an internet gateway drops traffic from a private address, so it can reach other VPCs or networks through a transit gateway or virtual private gateway, never the internet`
-        : `${natId} sits in subnet ${nat.SubnetId}, whose route table ${natTable ?? "(none)"} has ${out ? `only ${out.destination} -> ${out.target.id} for the registry's address` : "no route"} and no route to an internet gateway, so the NAT gateway has no way out`;
+        : `${natId} sits in subnet ${nat.SubnetId}, whose route table ${natTable ?? "(none)"} ${out ? `sends the registry's address only to ${out.target.id} (${out.destination})` : "has no route for the registry's address"}, not to an internet gateway, so the NAT gateway has no way out to the internet`;
       const subject = path.route!;
       findings.push({
         severity: "error",

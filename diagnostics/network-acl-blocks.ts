@@ -15,7 +15,17 @@ const HOP: Record<NonNullable<FilterCheck["hop"]>, string> = {
 function flow(check: FilterCheck): string {
   const ports = portRangeText(check.ports ?? [443, 443]);
   if (check.direction === "egress") return check.ports?.[0] === 443 ? `outbound TCP 443 to ${check.peer}` : `outbound return traffic to ${check.peer} on ports ${ports}`;
-  return check.ports?.[0] === 443 ? `inbound TCP 443 from ${check.peer}` : `inbound return traffic from ${check.peer} on ephemeral ports ${ports}`;
+  if (check.ports?.[0] === 443) return `inbound TCP 443 from ${check.peer}`;
+  return check.hop === "nat-subnet" ? `inbound return traffic from ${check.peer} to the NAT gateway's ports ${ports}` : `inbound return traffic from ${check.peer} on ephemeral ports ${ports}`;
+}
+
+/** What the ACL must let through at this hop, in one sentence. */
+function needs(check: FilterCheck): string {
+  if (check.hop === "nat-subnet") {
+    return "At the NAT gateway's subnet four flows cross the ACL: the task's request in on TCP 443, the request out to the registry on TCP 443, the reply in from the registry to the ports the NAT gateway translated to (1024-65535), and the reply out to the task's ephemeral port. ";
+  }
+  if (check.hop === "endpoint-subnet") return "At the endpoint's subnet the task's request comes in on TCP 443 and the reply goes back out to the task's ephemeral port. ";
+  return "The request out on TCP 443 and the reply coming back to the client's ephemeral port (32768-60999 on Linux, 49152-65535 on Windows) each need an allow rule. ";
 }
 
 /** The ports an allow rule should open: 443 for requests; the full ephemeral range AWS recommends for replies. */
@@ -72,8 +82,8 @@ export default defineDiagnostic({
             : `Network ACL ${acl} (subnet ${check.subnetId}) blocks ${flow(check)}`,
         explanation:
           `The pull to ${hostsText(carried)} leaves from ${originLabel(origin)}, and its packets cross network ACL ${acl} of ${HOP[check.hop ?? "task-subnet"]} (${check.subnetId}). ` +
-          "A network ACL is stateless: it reads its rules in rule-number order, the first rule that matches a packet decides, and the final rule * denies whatever nothing matched; " +
-          "the request out on TCP 443 and the reply coming back to the client's ephemeral port each need an allow rule. " +
+          "A network ACL is stateless: it reads its rules in rule-number order, the first rule that matches a packet decides, and the final rule * denies whatever nothing matched. " +
+          needs(check) +
           (check.verdict === "indeterminate"
             ? `${check.fact}.`
             : `Here ${check.fact}, so ${egress ? "the packets never leave" : "the packets are dropped on the way back"} and the connection times out.`) +

@@ -3,7 +3,7 @@ import { createDefaultRouteCommand, createInterfaceEndpointCommand, createS3Gate
 import type { DestinationPath, Evidence, PullOrigin } from "../src/model/evidence.js";
 import { valueOf } from "../src/model/fact.js";
 import {
-  hostsText, isCheckResult, lookedUp, networkPaths, originEvidence, originNote, routeTableFact, routeTableLabel,
+  hostsText, isCheckResult, lookedUp, networkPaths, originEvidence, originNote, routeTableFact, routeTableRole,
 } from "../src/model/network-queries.js";
 import { DOCS, originLabel, vpcIdOf } from "../src/model/queries.js";
 
@@ -88,7 +88,7 @@ export default defineDiagnostic({
 function brokenFinding(e: Evidence, origin: PullOrigin, broken: DestinationPath[], main: boolean): DraftFinding {
   const rt = valueOf(e.network.routeTable);
   const tableId = rt?.table.RouteTableId ?? "ROUTE_TABLE_ID";
-  const ipv6 = broken.every((p) => p.family === "ipv6");
+  const ipv6 = valueOf(e.network.subnet)?.Ipv6Native === true || broken.every((p) => p.family === "ipv6");
   const nat = (valueOf(e.network.natGateways) ?? []).find((g) => g.State === "available" && g.ConnectivityType !== "private");
   const ecr = broken.some((p) => p.destination.service.startsWith("ecr") || p.destination.service === "s3");
   const sameRegionEcr = broken.some((p) => p.destination.endpointServiceName && p.destination.region === e.region);
@@ -156,7 +156,7 @@ function brokenFinding(e: Evidence, origin: PullOrigin, broken: DestinationPath[
       "The connection attempts go nowhere and time out, which is the i/o timeout the task reports." +
       originNote(e, origin),
     evidence: [
-      { resource: tableId, fact: `${routeTableLabel(e, origin).replace(`${tableId} `, "")}: no route covers ${lookedUp(first)}; ${routeTableFact(e)}` },
+      { resource: tableId, fact: `${routeTableRole(e, origin)}: ${local ? `only the local route covers ${first.destination.ip}` : `no route covers ${lookedUp(first)}`}; ${routeTableFact(e)}` },
       originEvidence(origin),
       {
         resource: vpcId,

@@ -2,13 +2,12 @@ import { shortRef } from "../src/analysis/image-ref.js";
 import { defineDiagnostic, type DraftFinding, type EvidenceItem, fail, type Fix, pass } from "../src/diagnostic.js";
 import { IAM_DOCS } from "../src/iam-fixes.js";
 import type { Evidence, ImageEvidence } from "../src/model/evidence.js";
-import { valueOf } from "../src/model/fact.js";
 import { DOCS, quote } from "../src/model/queries.js";
 import { registerTaskDefinitionHint } from "../src/fixes.js";
 
 /** Where anonymous pulls are counted: the public address the task's traffic leaves from. */
 function egressAddress(e: Evidence): EvidenceItem | undefined {
-  const nat = valueOf(e.network.natPath)?.natGateway;
+  const nat = e.network.natPath.state === "known" ? e.network.natPath.value?.natGateway : undefined;
   const ip = nat?.NatGatewayAddresses?.find((a) => a.PublicIp)?.PublicIp;
   if (nat?.NatGatewayId && ip) {
     return { resource: nat.NatGatewayId, fact: `every task behind this NAT gateway pulls from the same public IP ${ip}, and shares its anonymous pull limit` };

@@ -27,13 +27,14 @@ export default defineDiagnostic({
     const { origin, paths } = n;
     const checks = filtersOf(paths, "security-group-egress");
     // Group by what to open, so one finding names every destination the same rule would let through.
-    const blocked = new Map<string, { check: FilterCheck; peer: RulePeer; paths: DestinationPath[] }>();
+    const blocked = new Map<string, { check: FilterCheck; peer: RulePeer; paths: DestinationPath[]; peers: string[] }>();
     for (const { path, check } of checks) {
       if (!blockStrength(check.verdict)) continue;
       const peer = rulePeer(path, check);
       const key = `${check.verdict} ${peerText(peer)}`;
-      const entry = blocked.get(key) ?? { check, peer, paths: [] };
+      const entry = blocked.get(key) ?? { check, peer, paths: [], peers: [] };
       entry.paths.push(path);
+      if (!entry.peers.includes(check.peer)) entry.peers.push(check.peer);
       blocked.set(key, entry);
     }
     if (blocked.size === 0) {
@@ -41,7 +42,7 @@ export default defineDiagnostic({
       return unread ? skip("cannot read the security groups of the pull's interface", unread.check.unknown) : pass();
     }
     const findings: DraftFinding[] = [];
-    for (const { check, peer, paths: carried } of blocked.values()) {
+    for (const { check, peer, paths: carried, peers } of blocked.values()) {
       const strength = blockStrength(check.verdict)!;
       const groups = check.groupIds ?? [];
       const target = peerText(peer);
@@ -55,12 +56,18 @@ export default defineDiagnostic({
         explanation:
           `The pull leaves from ${originLabel(origin)}, whose security groups (${groups.join(", ")}) decide what may go out; their outbound rules are added together, and a connection no rule allows is dropped. ` +
           (check.verdict === "deny"
-            ? `No outbound rule allows TCP 443 to ${check.peer}, where ${hostsText(carried)} ${carried.length > 1 ? "are" : "is"} reached, so the connection times out.`
+            ? `No outbound rule allows TCP 443 to ${peers.join(" or ")}, where ${hostsText(carried)} ${carried.length > 1 ? "are" : "is"} reached, so the connection times out.`
             : check.verdict === "partial"
-              ? `Outbound rules allow TCP 443 to only part of ${check.peer}, so some of the connections time out.`
+              ? `Outbound rules allow TCP 443 to only part of ${peers.join(" and ")}, so some of the connections time out.`
               : `Outbound rules allow TCP 443 only to some public addresses; whether ${hostsText(carried)}'s addresses are among them cannot be seen, and they change.`) +
           originNote(e, origin),
-        evidence: [{ resource: groups[0] ?? "security group", fact: check.fact }, originEvidence(origin)],
+        evidence: [
+          ...carried
+            .map((p) => p.filters.find((c) => c.kind === "security-group-egress")?.fact ?? check.fact)
+            .filter((f, i, all) => all.indexOf(f) === i)
+            .map((fact) => ({ resource: groups[0] ?? "security group", fact })),
+          originEvidence(origin),
+        ],
         fixes: [
           {
             summary: `Allow outbound TCP 443 from ${groups[0] ?? "the task's security group"} to ${target}.`,

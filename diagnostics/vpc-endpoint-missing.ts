@@ -3,7 +3,7 @@ import { defineDiagnostic, fail, notApplicable, pass, skip } from "../src/diagno
 import { createInterfaceEndpointCommand, createS3GatewayEndpointCommand } from "../src/fixes.js";
 import type { DestinationPath } from "../src/model/evidence.js";
 import { valueOf } from "../src/model/fact.js";
-import { isCheckResult, networkPaths, originEvidence, originNote, routeTableLabel } from "../src/model/network-queries.js";
+import { isCheckResult, networkPaths, originEvidence, originNote, routeTableRole } from "../src/model/network-queries.js";
 import { DOCS, originLabel } from "../src/model/queries.js";
 
 const SUFFIX: Record<string, string> = {
@@ -45,7 +45,7 @@ export default defineDiagnostic({
       else fact = `no endpoint for ${p.destination.endpointServiceName} (needed for ${p.destination.why})`;
       return { resource: ep?.VpcEndpointId ?? vpcId, fact };
     });
-    evidence.push({ resource: tableId, fact: `${routeTableLabel(e, origin).replace(`${tableId} `, "")}: no route to an internet gateway, NAT gateway, transit gateway or peering connection; the VPC relies on endpoints` });
+    evidence.push({ resource: tableId, fact: `${routeTableRole(e, origin)}: no route to an internet gateway, NAT gateway, transit gateway or peering connection; the VPC relies on endpoints` });
     evidence.push(originEvidence(origin));
     const commands = missing.map((p) => {
       const ep = p.endpoint;

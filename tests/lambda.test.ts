@@ -14,6 +14,8 @@ import { listDemos } from "../src/demos.js";
 import { createHandler, type EcsTaskStateChangeEvent, type HandlerOptions } from "../src/lambda.js";
 import { parseSnapshot, type Snapshot, SnapshotSource } from "../src/source/snapshot.js";
 import type { Source } from "../src/source/source.js";
+import { createLiveSource } from "../src/source/live.js";
+import { mockedClients, SnapshotAccount } from "./fixtures/mock-aws.js";
 import { cliJson, runCli, snapshotFile } from "./fixtures/run-cli.js";
 
 const TOPIC = "arn:aws:sns:us-east-1:123456789012:ecs-doctor-reports";
@@ -159,6 +161,30 @@ describe("Lambda handler on recorded ECS Task State Change events", () => {
     const h = harness(demo("tag-never-pushed"), { WEBHOOK_URL: WEBHOOK }, 403);
     await expect(createHandler(h.options)(event("manifest-unknown-fargate"))).rejects.toThrow();
     expect([...h.logs, ...h.errors].join("\n")).not.toContain("hooks.example.invalid");
+  });
+});
+
+describe("Lambda handler on a live account (the SDK mocked from a snapshot)", () => {
+  it.each([
+    ["pull-timeout-fargate", 0],
+    ["pull-timeout-no-attachments", 1],
+  ])("%s: the report the snapshot gives, with %i DescribeTasks", async (name, describeTasks) => {
+    const e = event(name);
+    const snapshot = demo("private-subnet-no-route");
+    const account = new SnapshotAccount(snapshot);
+    const logs: string[] = [];
+    const handler = createHandler({
+      env: { TOPIC_ARN: TOPIC },
+      log: (l) => logs.push(l),
+      sourceFor: (region) => createLiveSource({ region, clients: mockedClients(account) }),
+    });
+    expect(await handler(e)).toMatchObject({ status: "diagnosed", top: "no-route-to-registry", notified: ["sns"] });
+    expect(account.calls.filter((c) => c.command === "DescribeTasks")).toHaveLength(describeTasks);
+    const expected = await cliJson(["--snapshot", snapshotFile(describeTasks ? snapshot : withTask(snapshot, e))]) as { findings: { id: string }[] };
+    const report = JSON.parse(logs[0]);
+    expect(report.findings.map((f: { id: string }) => f.id)).toEqual(expected.findings.map((f) => f.id));
+    expect(report.source.kind).toBe("live");
+    expect(sns.commandCalls(PublishCommand)[0].args[0].input.TopicArn).toBe(TOPIC);
   });
 });
 

@@ -4,24 +4,12 @@
 // and nowhere else in this table).
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import type { NetworkAclEntry } from "../src/model/aws.js";
 import type { Report } from "../src/model/report.js";
 import type { Snapshot } from "../src/source/snapshot.js";
-import { ACCOUNT, diagnoseSnapshot, endpoint, IMAGE, MESSAGES, REGION, S3_PREFIX_LIST, type World, world } from "./fixtures/world.js";
+import { acl, DNS_MESSAGE, ECR_DKR_ONLY_OTHER_REPO, IPV6_TIMEOUT, LAYER_FORBIDDEN, NETWORK_IDS, S3_OWN_ACCOUNT_ONLY } from "./fixtures/network.js";
+import { diagnoseSnapshot, endpoint, MESSAGES, S3_PREFIX_LIST, type World, world } from "./fixtures/world.js";
 
-export const NETWORK_IDS = [
-  "no-route-to-registry", "public-ip-missing", "route-blackhole", "nat-gateway-no-internet", "vpc-endpoint-missing",
-  "vpc-endpoint-private-dns-disabled", "vpc-dns-disabled", "custom-dns-resolution", "vpc-endpoint-security-group-blocks",
-  "vpc-endpoint-policy-denies", "security-group-egress-blocked", "network-acl-blocks",
-] as const;
-
-export const DNS_MESSAGE = `CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref ${IMAGE}: failed to do request: Head "https://${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/v2/web/manifests/1.4.2": dial tcp: lookup ${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com on 10.0.0.2:53: no such host`;
-export const IPV6_TIMEOUT = `CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref ${IMAGE}: failed to do request: Head "https://${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/v2/web/manifests/1.4.2": dial tcp [2600:1f18:4000::1]:443: i/o timeout`;
-export const LAYER_FORBIDDEN = `CannotPullContainerError: failed to copy: httpReadSeeker: failed open: failed to do request: Get "https://prod-${REGION}-starport-layer-bucket.s3.${REGION}.amazonaws.com/abcd/ef01": 403 Forbidden`;
-
-const allow = (n: number, egress: boolean, extra: Partial<NetworkAclEntry> = {}): NetworkAclEntry => ({ RuleNumber: n, Protocol: "-1", RuleAction: "allow", Egress: egress, CidrBlock: "0.0.0.0/0", ...extra });
-const deny = (n: number, egress: boolean, extra: Partial<NetworkAclEntry> = {}): NetworkAclEntry => ({ RuleNumber: n, Protocol: "-1", RuleAction: "deny", Egress: egress, CidrBlock: "0.0.0.0/0", ...extra });
-export const acl = { allow, deny };
+const { allow, deny } = acl;
 
 /** All three ECR endpoints, with the S3 gateway endpoint on another route table than the task's. */
 function s3GatewayOn(table: string) {
@@ -31,15 +19,6 @@ function s3GatewayOn(table: string) {
     s.ec2!.RouteTables!.find((t) => t.RouteTableId === table)!.Routes!.push({ DestinationPrefixListId: S3_PREFIX_LIST, GatewayId: e.VpcEndpointId, State: "active" });
   };
 }
-
-export const ECR_DKR_ONLY_OTHER_REPO = JSON.stringify({
-  Version: "2012-10-17",
-  Statement: [{ Effect: "Allow", Principal: "*", Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], Resource: `arn:aws:ecr:${REGION}:${ACCOUNT}:repository/other` }],
-});
-export const S3_OWN_ACCOUNT_ONLY = JSON.stringify({
-  Version: "2012-10-17",
-  Statement: [{ Effect: "Allow", Principal: "*", Action: "s3:*", Resource: "*", Condition: { StringEquals: { "aws:PrincipalAccount": ACCOUNT } } }],
-});
 
 interface Case {
   name: string;

@@ -6,6 +6,8 @@ import { describe, expect, it } from "vitest";
 import { preflightReport } from "../src/preflight.js";
 import { parseSnapshot, type Snapshot, SnapshotSource } from "../src/source/snapshot.js";
 import { DEMOS } from "./fixtures/demos.js";
+import { createLiveSource } from "../src/source/live.js";
+import { mockedClients, SnapshotAccount } from "./fixtures/mock-aws.js";
 import { checkReport, runCli, snapshotFile } from "./fixtures/run-cli.js";
 import { CLUSTER_ARN, diagnoseSnapshot, TASK_DEF_ARN, world } from "./fixtures/world.js";
 
@@ -108,6 +110,24 @@ describe("preflight input", () => {
     const byContainerInstance = await preflightReport(new SnapshotSource(s), { cluster: "prod", taskDefinition: "web:7", launchType: "EC2", containerInstance: "ci1" });
     expect(byContainerInstance.findings[0].id).toBe("no-route-to-registry");
     await expect(preflightReport(new SnapshotSource(s), { taskDefinition: "web:7", launchType: "EC2" })).rejects.toThrow(/--instance/);
+  });
+});
+
+describe("preflight on a live account (the SDK mocked from a snapshot)", () => {
+  it.each(["private-subnet-no-route", "tag-never-pushed"])("%s: the same findings as from the snapshot, read with DescribeServices and DescribeTaskDefinition", async (name) => {
+    const before = beforeDeploy(demo(name));
+    const account = new SnapshotAccount(before);
+    const live = await createLiveSource({ region: before.region, clients: mockedClients(account) });
+    const fromLive = await preflightReport(live, { cluster: "prod", service: "web" });
+    const fromSnapshot = await preflightReport(new SnapshotSource(before), { cluster: "prod", service: "web" });
+    expect(fromLive.findings.map((f) => [f.id, f.severity])).toEqual(fromSnapshot.findings.map((f) => [f.id, f.severity]));
+    expect(fromLive.preflight).toEqual(fromSnapshot.preflight);
+    const commands = account.calls.map((c) => c.command);
+    expect(commands).toContain("DescribeServices");
+    expect(commands).toContain("DescribeTaskDefinition");
+    expect(commands).not.toContain("DescribeTasks");
+    // The cached source reads each resource once across the input and the collection.
+    expect(commands.filter((c) => c === "DescribeTaskDefinition")).toHaveLength(1);
   });
 });
 

@@ -389,11 +389,19 @@ function mergePorts(ranges: [number, number][]): [number, number][] {
   return out;
 }
 
-/** A free rule number in the ACL's `direction` below `below` (to win over a deny), or undefined. */
+/**
+ * A free rule number in the ACL's `direction` for a new allow: below `below` (the rule that
+ * denies, so the allow is read first), after the rules already there when only the default
+ * rule denies. Round numbers first, as people number rules by tens. Undefined when none is free.
+ */
 export function freeRuleNumber(acl: NetworkAcl, direction: Direction, below = DEFAULT_RULE): number | undefined {
-  const used = new Set((acl.Entries ?? []).filter((e) => (e.Egress === true) === (direction === "egress")).map((e) => e.RuleNumber));
-  const start = Math.min(below - 1, 32766);
-  // Prefer round numbers, as people number rules by tens.
+  const numbers = (acl.Entries ?? []).filter((e) => (e.Egress === true) === (direction === "egress")).map((e) => e.RuleNumber ?? DEFAULT_RULE);
+  const used = new Set(numbers);
+  if (below >= DEFAULT_RULE) {
+    const highest = Math.max(0, ...numbers.filter((n) => n < DEFAULT_RULE));
+    for (let n = highest - (highest % 10) + 10; n < DEFAULT_RULE; n += 10) if (!used.has(n)) return n;
+  }
+  const start = Math.min(below - 1, DEFAULT_RULE - 1);
   for (let n = start - (start % 10); n >= 10; n -= 10) if (!used.has(n)) return n;
   for (let n = start; n >= 1; n--) if (!used.has(n)) return n;
   return undefined;

@@ -74,7 +74,7 @@ export async function collectEvidence(source: Source, task: Task, options: Colle
     ? source.describeContainerInstances(cluster, [task.containerInstanceArn]).then((f) => mapFact(f, (c) => c[0] ?? null))
     : Promise.resolve(known(null));
   // A stopped task's ENI is usually deleted (attachment DELETED): asking for it costs a call per task.
-  const eniP: Promise<Fact<NetworkInterface | null>> = eni?.networkInterfaceId && launchType === "FARGATE" && (eni.status !== "DELETED" || source.kind === "snapshot")
+  const eniP: Promise<Fact<NetworkInterface | null>> = eni?.networkInterfaceId && launchType === "FARGATE" && eni.status !== "DELETED"
     ? source.describeNetworkInterfaces([eni.networkInterfaceId]).then((f) => mapFact(f, (n) => n[0] ?? null))
     : Promise.resolve(known(null));
   // EC2: the container instance's EC2 instance carries the pull.

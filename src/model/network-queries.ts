@@ -39,6 +39,13 @@ export function routeTableLabel(e: Evidence, origin: PullOrigin): string {
   return `${rt.table.RouteTableId} (${rt.main ? `the VPC's main route table: ${origin.subnetId} has no explicit association` : `associated with ${origin.subnetId}`})`;
 }
 
+/** Which route table applies and why: "route table associated with subnet-0priv" / "the VPC's main route table (...)". */
+export function routeTableRole(e: Evidence, origin: PullOrigin): string {
+  const rt = valueOf(e.network.routeTable);
+  if (!rt) return "no route table";
+  return rt.main ? `the VPC's main route table (${origin.subnetId} has no explicit association)` : `route table associated with ${origin.subnetId}`;
+}
+
 /** The route table's routes, for evidence. */
 export function routeTableFact(e: Evidence): string {
   const rt = valueOf(e.network.routeTable);

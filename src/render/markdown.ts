@@ -20,10 +20,12 @@ function mermaid(r: Report): string[] {
   const edges = new Set<string>();
   for (const p of r.path) {
     let prev: string | undefined;
+    // Paths share their common beginning and branch where they differ: a node is its hop and every hop before it.
+    let key = "";
     for (const h of p.hops) {
       const text = h.id === h.label ? h.label : `${h.label}<br/>${h.id}`;
-      // The same resource can pass for one destination and fail for another: one node per status.
-      const n = node(`${h.kind}:${h.id}:${h.status}`, h.note && h.status !== "pass" ? `${text}<br/><i>${h.note}</i>` : text, h.status);
+      key += `>${h.kind}:${h.id}:${h.status}`;
+      const n = node(key, h.note && h.status !== "pass" ? `${text}<br/><i>${h.note}</i>` : text, h.status);
       if (prev && !edges.has(`${prev}-${n}`)) {
         edges.add(`${prev}-${n}`);
         lines.push(`  ${prev} --> ${n}`);

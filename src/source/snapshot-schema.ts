@@ -180,3 +180,15 @@ export function validateSnapshot(data: unknown): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * The snapshot with every null-valued field left out: validation reads a null
+ * field as absent (as some tools print unset fields), and so must every reader.
+ */
+export function withoutNullFields<T>(data: T): T {
+  if (Array.isArray(data)) return data.map((x) => withoutNullFields(x)) as T;
+  if (data === null || typeof data !== "object") return data;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(data)) if (v !== null) out[k] = withoutNullFields(v);
+  return out as T;
+}

@@ -8,7 +8,7 @@ import type {
 import { type Fact, known, unknown, type UnknownWhy } from "../model/fact.js";
 import { UsageError } from "../errors.js";
 import type { ImageId, SimulationResult, Source } from "./source.js";
-import { validateSnapshot } from "./snapshot-schema.js";
+import { validateSnapshot, withoutNullFields } from "./snapshot-schema.js";
 
 export const SNAPSHOT_FORMAT = "ecs-doctor-snapshot/1";
 
@@ -78,7 +78,8 @@ export async function loadSnapshot(path: string): Promise<Snapshot> {
 export function parseSnapshot(data: unknown, name = "snapshot"): Snapshot {
   const problem = validateSnapshot(data);
   if (problem) throw new UsageError(`${name} is not a valid ${SNAPSHOT_FORMAT} snapshot: ${problem}`);
-  return data as Snapshot;
+  // Validation reads a null field as absent: so must every reader.
+  return withoutNullFields(data) as Snapshot;
 }
 
 const DENIED = /AccessDenied|UnauthorizedOperation|NotAuthorized|Forbidden|AuthFailure/i;
