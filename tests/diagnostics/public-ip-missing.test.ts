@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import d from "../../diagnostics/public-ip-missing.js";
+import { IPV6_TIMEOUT } from "../fixtures/network.js";
 import { diagnoseSnapshot, evidenceOf, MESSAGES, rankedIds, world } from "../fixtures/world.js";
 
 describe("public-ip-missing", () => {
@@ -34,7 +35,13 @@ describe("public-ip-missing", () => {
 
   it("does not apply to a private subnet behind a NAT gateway, nor to an IPv6-only subnet", async () => {
     expect(d.check(await evidenceOf(world())).status).toBe("n/a");
-    expect(d.check(await evidenceOf(world().ipv6Only())).status).toBe("n/a");
+    // An IPv6 address is global: an internet gateway carries it without a public IPv4 address.
+    const v6ViaIgw = world().ipv6Only().failingWith(IPV6_TIMEOUT).mutate((s) => {
+      const route = s.ec2!.RouteTables!.find((t) => t.RouteTableId === "rtb-0v6")!.Routes!.find((r) => r.DestinationIpv6CidrBlock === "::/0")!;
+      delete route.EgressOnlyInternetGatewayId;
+      route.GatewayId = "igw-0aaa";
+    });
+    expect(d.check(await evidenceOf(v6ViaIgw)).status).toBe("n/a");
   });
 
   it("is skipped, not passed, when the task's public IP cannot be known", async () => {
