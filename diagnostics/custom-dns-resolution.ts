@@ -1,5 +1,5 @@
 import { defineDiagnostic, fail, notApplicable, pass, skip } from "../src/diagnostic.js";
-import { valueOf } from "../src/model/fact.js";
+import { factValue } from "../src/model/fact.js";
 import { isCheckResult, networkPaths, originEvidence, originNote } from "../src/model/network-queries.js";
 import { DOCS, originLabel, quote, vpcIdOf } from "../src/model/queries.js";
 
@@ -17,7 +17,7 @@ export default defineDiagnostic({
     if (isCheckResult(n)) return n;
     const { origin, paths } = n;
     if (e.network.dhcpOptions.state !== "known") return skip("cannot read the VPC's DHCP options", e.network.dhcpOptions);
-    const dns = valueOf(e.network.dns);
+    const dns = factValue(e.network.dns);
     const dopt = e.network.dhcpOptions.value;
     const servers = (dopt?.DhcpConfigurations ?? []).filter((c) => c.Key === "domain-name-servers").flatMap((c) => (c.Values ?? []).map((v) => v.Value ?? ""));
     const custom = dns?.customServers ?? servers.filter((s) => s && s !== "AmazonProvidedDNS");

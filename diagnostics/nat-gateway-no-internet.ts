@@ -2,7 +2,7 @@ import { OPAQUE_TARGETS } from "../src/analysis/routes.js";
 import { type DraftFinding, defineDiagnostic, fail, notApplicable, pass } from "../src/diagnostic.js";
 import { createDefaultRouteCommand, replaceDefaultRouteCommand } from "../src/fixes.js";
 import type { DestinationPath } from "../src/model/evidence.js";
-import { valueOf } from "../src/model/fact.js";
+import { factValue } from "../src/model/fact.js";
 import { hostsText, isCheckResult, networkPaths, originEvidence, originNote } from "../src/model/network-queries.js";
 import { DOCS, originLabel } from "../src/model/queries.js";
 import { routesText } from "../src/analysis/routes.js";
@@ -32,15 +32,15 @@ export default defineDiagnostic({
     }
     if (byNat.size === 0) return pass();
     const findings: DraftFinding[] = [];
-    const igw = (valueOf(e.network.internetGateways) ?? [])[0]?.InternetGatewayId;
-    const publicNat = (valueOf(e.network.natGateways) ?? []).find((g) => g.State === "available" && g.ConnectivityType !== "private" && !byNat.has(g.NatGatewayId ?? ""));
+    const igw = (factValue(e.network.internetGateways) ?? [])[0]?.InternetGatewayId;
+    const publicNat = (factValue(e.network.natGateways) ?? []).find((g) => g.State === "available" && g.ConnectivityType !== "private" && !byNat.has(g.NatGatewayId ?? ""));
     for (const [natId, carried] of byNat) {
       const path = carried[0];
       const nat = path.nat!.natGateway!;
       const natTable = path.nat!.routeTableId;
       const out = path.nat!.route;
       const isPrivate = nat.ConnectivityType === "private";
-      const tables = valueOf(e.network.routeTables) ?? [];
+      const tables = factValue(e.network.routeTables) ?? [];
       const natRoutes = routesText(tables.find((t) => t.RouteTableId === natTable) ?? {});
       const why = isPrivate
         ? `${natId} is a private NAT gateway (ConnectivityType private): it translates to its private address only, and an internet gateway drops traffic from a private address, so it can reach other VPCs or networks through a transit gateway or virtual private gateway, never the internet`

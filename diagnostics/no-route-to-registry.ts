@@ -1,7 +1,7 @@
 import { type DraftFinding, defineDiagnostic, fail, pass } from "../src/diagnostic.js";
 import { createDefaultRouteCommand, createInterfaceEndpointCommand, createS3GatewayEndpointCommand } from "../src/fixes.js";
 import type { DestinationPath, Evidence, PullOrigin } from "../src/model/evidence.js";
-import { valueOf } from "../src/model/fact.js";
+import { factValue } from "../src/model/fact.js";
 import {
   hostsText, isCheckResult, lookedUp, networkPaths, originEvidence, originNote, routeTableFact, routeTableRole,
 } from "../src/model/network-queries.js";
@@ -65,8 +65,8 @@ export default defineDiagnostic({
     const n = networkPaths(e);
     if (isCheckResult(n)) return n;
     const { origin, paths } = n;
-    const rt = valueOf(e.network.routeTable);
-    const relies = valueOf(e.network.reliesOnEndpoints) === true;
+    const rt = factValue(e.network.routeTable);
+    const relies = factValue(e.network.reliesOnEndpoints) === true;
     // In a VPC that relies on endpoints, a missing AWS endpoint is vpc-endpoint-missing; an endpoint
     // whose private DNS does not take effect is that endpoint's finding. What is left is ours.
     const broken = paths.filter(
@@ -86,10 +86,10 @@ export default defineDiagnostic({
 });
 
 function brokenFinding(e: Evidence, origin: PullOrigin, broken: DestinationPath[], main: boolean): DraftFinding {
-  const rt = valueOf(e.network.routeTable);
+  const rt = factValue(e.network.routeTable);
   const tableId = rt?.table.RouteTableId ?? "ROUTE_TABLE_ID";
-  const ipv6 = valueOf(e.network.subnet)?.Ipv6Native === true || broken.every((p) => p.family === "ipv6");
-  const nat = (valueOf(e.network.natGateways) ?? []).find((g) => g.State === "available" && g.ConnectivityType !== "private");
+  const ipv6 = factValue(e.network.subnet)?.Ipv6Native === true || broken.every((p) => p.family === "ipv6");
+  const nat = (factValue(e.network.natGateways) ?? []).find((g) => g.State === "available" && g.ConnectivityType !== "private");
   const ecr = broken.some((p) => p.destination.service.startsWith("ecr") || p.destination.service === "s3");
   const sameRegionEcr = broken.some((p) => p.destination.endpointServiceName && p.destination.region === e.region);
   const first = broken[0];
@@ -97,7 +97,7 @@ function brokenFinding(e: Evidence, origin: PullOrigin, broken: DestinationPath[
   const vpcId = vpcIdOf(e) ?? "VPC_ID";
   const fixes: DraftFinding["fixes"] = [];
   if (ipv6) {
-    const eigw = (valueOf(e.network.egressOnlyInternetGateways) ?? [])[0]?.EgressOnlyInternetGatewayId;
+    const eigw = (factValue(e.network.egressOnlyInternetGateways) ?? [])[0]?.EgressOnlyInternetGatewayId;
     fixes.push({
       summary: `Route ::/0 from ${tableId} to an egress-only internet gateway${eigw ? ` (${eigw})` : ""}, the way out of an IPv6-only subnet.`,
       commands: [
@@ -160,7 +160,7 @@ function brokenFinding(e: Evidence, origin: PullOrigin, broken: DestinationPath[
       originEvidence(origin),
       {
         resource: vpcId,
-        fact: (valueOf(e.network.vpcEndpoints) ?? []).length > 0
+        fact: (factValue(e.network.vpcEndpoints) ?? []).length > 0
           ? "the VPC's endpoints do not serve these hosts"
           : "no interface endpoints for ecr.api and ecr.dkr and no S3 gateway endpoint",
       },

@@ -1,6 +1,6 @@
 import { defineDiagnostic, fail, notApplicable, pass, skip } from "../src/diagnostic.js";
 import { updateServiceNetworkCommand } from "../src/fixes.js";
-import { valueOf } from "../src/model/fact.js";
+import { factValue } from "../src/model/fact.js";
 import { hostsText, isCheckResult, networkPaths, originNote } from "../src/model/network-queries.js";
 import { clusterName, DOCS, originLabel, taskDefinitionLabel } from "../src/model/queries.js";
 
@@ -21,9 +21,9 @@ export default defineDiagnostic({
     if (origin.publicIp.value) return pass();
     const route = viaIgw[0].route!;
     const fargate = origin.kind === "task-eni";
-    const awsvpc = valueOf(e.service)?.networkConfiguration?.awsvpcConfiguration;
-    const subnet = valueOf(e.network.subnet);
-    const groups = valueOf(origin.securityGroupIds) ?? [];
+    const awsvpc = factValue(e.service)?.networkConfiguration?.awsvpcConfiguration;
+    const subnet = factValue(e.network.subnet);
+    const groups = factValue(origin.securityGroupIds) ?? [];
     const svcCommand = fargate ? updateServiceNetworkCommand(e, { assignPublicIp: "ENABLED" }) : undefined;
     const runTask = `aws ecs run-task --region ${e.region} --cluster ${clusterName(e)} --launch-type FARGATE --task-definition ${taskDefinitionLabel(e)} --network-configuration "awsvpcConfiguration={subnets=[${origin.subnetId}],securityGroups=[${groups.join(",")}],assignPublicIp=ENABLED}"`;
     return fail({

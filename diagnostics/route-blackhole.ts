@@ -1,7 +1,7 @@
 import { type DraftFinding, defineDiagnostic, fail, pass } from "../src/diagnostic.js";
 import { replaceDefaultRouteCommand } from "../src/fixes.js";
 import type { DestinationPath, RouteMatch } from "../src/model/evidence.js";
-import { valueOf } from "../src/model/fact.js";
+import { factValue } from "../src/model/fact.js";
 import { hostsText, isCheckResult, networkPaths, originEvidence, originNote } from "../src/model/network-queries.js";
 import { DOCS, originLabel, vpcIdOf } from "../src/model/queries.js";
 
@@ -28,7 +28,7 @@ export default defineDiagnostic({
     }
     if (dead.size === 0) return pass();
     const findings: DraftFinding[] = [];
-    const nats = valueOf(e.network.natGateways) ?? [];
+    const nats = factValue(e.network.natGateways) ?? [];
     for (const { route, behindNat, paths: carried } of dead.values()) {
       const t = route.target;
       const problem = route.targetProblem ?? `the route's state is ${route.route.State}`;

@@ -1,7 +1,7 @@
 import { OPAQUE_TARGETS } from "../src/analysis/routes.js";
 import { type CheckResult, defineDiagnostic, fail, pass } from "../src/diagnostic.js";
 import type { Evidence } from "../src/model/evidence.js";
-import { valueOf } from "../src/model/fact.js";
+import { factValue } from "../src/model/fact.js";
 import { DOCS, quote } from "../src/model/queries.js";
 import type { Outcome, SummaryDiagnostic } from "../src/report.js";
 
@@ -20,7 +20,7 @@ const diagnostic: SummaryDiagnostic = {
     if (outcome.findings.some((f) => f.severity === "error")) return pass();
     const failure = e.failures[0];
     // The hop we cannot see past: the collector's (the subnet's route, or a NAT gateway's own route), the failing destination's first.
-    const paths = [...(valueOf(e.network.destinations) ?? [])].sort((a, b) => Number(b.destination.failed === true) - Number(a.destination.failed === true));
+    const paths = [...(factValue(e.network.destinations) ?? [])].sort((a, b) => Number(b.destination.failed === true) - Number(a.destination.failed === true));
     const hop = paths.map((p) => p.opaque ?? (p.route && !p.route.blackhole && OPAQUE_TARGETS.has(p.route.target.kind) ? p.route : undefined)).find((m) => m !== undefined);
     const opaque = hop ? { route: hop } : undefined;
     const evidence = [

@@ -1,6 +1,6 @@
 import { defineDiagnostic, fail, pass, skip } from "../src/diagnostic.js";
 import { enableVpcDnsCommands } from "../src/fixes.js";
-import { valueOf } from "../src/model/fact.js";
+import { factValue } from "../src/model/fact.js";
 import { hostsText, internetPathWorks, isCheckResult, networkPaths, originEvidence, originNote } from "../src/model/network-queries.js";
 import { DOCS, originLabel, vpcIdOf } from "../src/model/queries.js";
 
@@ -42,7 +42,7 @@ export default defineDiagnostic({
             originNote(e, origin),
           evidence: [
             { resource: vpcId, fact: attrs },
-            { resource: valueOf(e.network.vpc)?.DhcpOptionsId ?? vpcId, fact: "domain-name-servers: AmazonProvidedDNS" },
+            { resource: factValue(e.network.vpc)?.DhcpOptionsId ?? vpcId, fact: "domain-name-servers: AmazonProvidedDNS" },
             originEvidence(origin),
           ],
           fixes,

@@ -2,7 +2,7 @@ import { isAvailable, isGateway } from "../src/analysis/destinations.js";
 import { defineDiagnostic, fail, notApplicable, pass, skip } from "../src/diagnostic.js";
 import { createInterfaceEndpointCommand, createS3GatewayEndpointCommand } from "../src/fixes.js";
 import type { DestinationPath } from "../src/model/evidence.js";
-import { valueOf } from "../src/model/fact.js";
+import { factValue } from "../src/model/fact.js";
 import { isCheckResult, networkPaths, originEvidence, originNote, routeTableRole } from "../src/model/network-queries.js";
 import { DOCS, originLabel } from "../src/model/queries.js";
 
@@ -33,10 +33,10 @@ export default defineDiagnostic({
         p.endpointProblem !== "vpc-dns-disabled",
     );
     if (missing.length === 0) return pass();
-    const rt = valueOf(e.network.routeTable);
+    const rt = factValue(e.network.routeTable);
     const tableId = rt?.table.RouteTableId ?? "ROUTE_TABLE_ID";
-    const vpcId = valueOf(e.network.subnet)?.VpcId ?? "vpc";
-    const endpoints = valueOf(e.network.vpcEndpoints) ?? [];
+    const vpcId = factValue(e.network.subnet)?.VpcId ?? "vpc";
+    const endpoints = factValue(e.network.vpcEndpoints) ?? [];
     const evidence = missing.map((p) => {
       const ep = p.endpoint;
       let fact: string;

@@ -1,7 +1,7 @@
 import { defineDiagnostic, fail, notApplicable, pass } from "../src/diagnostic.js";
 import { enableVpcDnsCommands } from "../src/fixes.js";
 import type { DestinationPath } from "../src/model/evidence.js";
-import { valueOf } from "../src/model/fact.js";
+import { factValue } from "../src/model/fact.js";
 import { hostsText, internetPathWorks, isCheckResult, networkPaths, originEvidence, originNote } from "../src/model/network-queries.js";
 import { DOCS, originLabel, vpcIdOf } from "../src/model/queries.js";
 
@@ -23,7 +23,7 @@ export default defineDiagnostic({
     const byEndpoint = new Map<string, DestinationPath[]>();
     for (const p of broken) byEndpoint.set(p.endpoint?.VpcEndpointId ?? "?", [...(byEndpoint.get(p.endpoint?.VpcEndpointId ?? "?") ?? []), p]);
     const ids = [...byEndpoint.keys()];
-    const dns = valueOf(e.network.dns);
+    const dns = factValue(e.network.dns);
     const vpcId = vpcIdOf(e) ?? "VPC_ID";
     const attrs = dns && (!dns.support || !dns.hostnames) ? enableVpcDnsCommands(e, vpcId, { support: !dns.support, hostnames: !dns.hostnames }) : [];
     const route = broken[0].route;
@@ -39,7 +39,7 @@ export default defineDiagnostic({
         originNote(e, origin),
       evidence: [
         ...[...byEndpoint.entries()].map(([id, ps]) => ({ resource: id, fact: `${ps[0].endpoint?.ServiceName}: PrivateDnsEnabled: false (needed for ${ps.map((p) => p.destination.why).join(", ")})` })),
-        { resource: route?.routeTableId ?? valueOf(e.network.routeTable)?.table.RouteTableId ?? "route table", fact: route ? `route ${route.destination} -> ${route.target.id}${route.blackhole ? " (blackhole)" : ""}` : `no route covers ${broken[0].destination.ip ?? "0.0.0.0/0"}` },
+        { resource: route?.routeTableId ?? factValue(e.network.routeTable)?.table.RouteTableId ?? "route table", fact: route ? `route ${route.destination} -> ${route.target.id}${route.blackhole ? " (blackhole)" : ""}` : `no route covers ${broken[0].destination.ip ?? "0.0.0.0/0"}` },
         originEvidence(origin),
       ],
       fixes: [

@@ -1,7 +1,7 @@
 import { type DraftFinding, defineDiagnostic, fail, notApplicable, pass, skip } from "../src/diagnostic.js";
 import { authorizeIngressCommand } from "../src/fixes.js";
 import type { DestinationPath, FilterCheck } from "../src/model/evidence.js";
-import { valueOf } from "../src/model/fact.js";
+import { factValue } from "../src/model/fact.js";
 import { blockStrength, filtersOf, hostsText, isCheckResult, networkPaths, originEvidence, originNote } from "../src/model/network-queries.js";
 import { DOCS, originLabel } from "../src/model/queries.js";
 
@@ -30,8 +30,8 @@ export default defineDiagnostic({
       const unread = checks.find((c) => c.check.verdict === "unknown");
       return unread ? skip(`cannot read the security groups of ${unread.check.resource}`, unread.check.unknown) : pass();
     }
-    const taskGroups = valueOf(origin.securityGroupIds) ?? [];
-    const subnetCidr = valueOf(e.network.subnet)?.CidrBlock;
+    const taskGroups = factValue(origin.securityGroupIds) ?? [];
+    const subnetCidr = factValue(e.network.subnet)?.CidrBlock;
     const findings: DraftFinding[] = [];
     for (const { check, paths: carried } of byEndpoint.values()) {
       const strength = blockStrength(check.verdict)!;

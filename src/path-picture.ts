@@ -9,7 +9,7 @@
 
 import { describeTarget, OPAQUE_TARGETS } from "./analysis/routes.js";
 import type { DestinationPath, Evidence, FilterCheck, PullOrigin, RouteMatch } from "./model/evidence.js";
-import { valueOf } from "./model/fact.js";
+import { factValue } from "./model/fact.js";
 import type { Finding, Hop, HopStatus } from "./model/report.js";
 
 const NETWORK_IDS = new Set([
@@ -100,7 +100,7 @@ function hopsFor(e: Evidence, origin: PullOrigin, p: DestinationPath): Hop[] {
     return hops;
   }
 
-  const rt = valueOf(e.network.routeTable);
+  const rt = factValue(e.network.routeTable);
   const tableId = p.route?.routeTableId ?? rt?.table.RouteTableId ?? "no route table";
   const label = rt?.main ? "main route table" : "route table";
   const noRoute = p.via === "internet" && (!p.route || p.route.target.kind === "local");
@@ -166,9 +166,9 @@ function registryHop(group: DestinationPath[], before: Hop[], findings: Finding[
 }
 
 export function pathHops(e: Evidence, findings: Finding[]): { destination: string; hops: Hop[] }[] | undefined {
-  const origin = valueOf(e.network.origin);
+  const origin = factValue(e.network.origin);
   if (!origin) return undefined;
-  const paths = valueOf(e.network.destinations) ?? [];
+  const paths = factValue(e.network.destinations) ?? [];
   // Destinations whose hops are the same share one line.
   const groups = new Map<string, { hops: Hop[]; paths: DestinationPath[] }>();
   for (const p of paths) {

@@ -78,7 +78,7 @@ export function buildReport(e: Evidence, diagnostics: readonly Diagnostic[] = DI
       const d = byId.get(f.id)!;
       const agreement = messageAgreement(d, f, e);
       const explanation = agreement === "disagrees" ? `${f.explanation} ${disagreement(e, f)}` : f.explanation;
-      return { ...f, explanation, confidence: confidenceOf(d, f, agreement) };
+      return { ...f, explanation, confidence: confidenceOf(f, agreement) };
     }),
   );
   return {

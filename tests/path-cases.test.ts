@@ -214,6 +214,14 @@ const CASES: Case[] = [
     first: "unexplained-pull-failure",
     errors: ["unexplained-pull-failure"],
   },
+  {
+    name: "Docker Hub image in a private VPC that relies on ECR endpoints: no endpoint serves Docker Hub",
+    w: () => world().privateWithEndpoints("ecr.api", "ecr.dkr", "s3").withImage("nginx:1.27").failingWith(
+      'CannotPullContainerError: failed to do request: Head "https://registry-1.docker.io/v2/library/nginx/manifests/1.27": dial tcp 54.236.113.205:443: i/o timeout',
+    ),
+    first: "no-route-to-registry",
+    errors: ["no-route-to-registry"],
+  },
   { name: "Fargate 1.4.0 with ecr.dkr and S3 endpoints only", w: () => world().privateWithEndpoints("ecr.dkr", "s3"), first: "vpc-endpoint-missing", errors: ["vpc-endpoint-missing"] },
 ];
 

@@ -72,7 +72,10 @@ export function neededDestinations(
       add({ service: "ecr-dkr", host: ref.host, region: r, why, endpointServiceName: endpointServiceName("ecr-dkr", r), resources: ref.repositoryArn ? [ref.repositoryArn] : undefined });
       add({ service: "s3", host: `prod-${r}-starport-layer-bucket.s3.${r}.amazonaws.com`, region: r, why: `layers of ${why}`, endpointServiceName: endpointServiceName("s3", r) });
     } else {
+      // Docker Hub hands out the token from auth.docker.io and serves layers from its CDN.
+      if (ref.kind === "docker-hub") add({ service: "registry", host: "auth.docker.io", region, why: `token for ${why}` });
       add({ service: "registry", host: ref.host, region, why });
+      if (ref.kind === "docker-hub") add({ service: "registry", host: "production.cloudflare.docker.com", region, why: `layers of ${why}` });
     }
   }
   for (const def of taskDefinition?.containerDefinitions ?? []) {

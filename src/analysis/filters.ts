@@ -72,7 +72,9 @@ export class AddressSet {
     while (i < this.spans.length && j < o.spans.length) {
       const a = this.spans[i];
       const b = o.spans[j];
+      // biome-ignore lint/complexity/useMathMinMax: bigint, which Math.max does not take
       const lo = a.lo > b.lo ? a.lo : b.lo;
+      // biome-ignore lint/complexity/useMathMinMax: bigint, which Math.min does not take
       const hi = a.hi < b.hi ? a.hi : b.hi;
       if (lo <= hi) out.push({ lo, hi });
       if (a.hi < b.hi) i++;

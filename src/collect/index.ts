@@ -10,7 +10,7 @@ import { fargatePlatform, instancePlatform, manifestPlatforms, type TaskPlatform
 import { isEgressTarget, routeFor, routeTableFor, type TargetInventory, withTargetState } from "../analysis/routes.js";
 import type { AwsVpcConfiguration, ContainerInstance, Instance, InternetGateway, NatGateway, NetworkAcl, NetworkInterface, RouteTable, SecurityGroup, Service, Subnet, Task, TaskDefinition, Vpc, VpcAttributes, VpcEndpoint } from "../model/aws.js";
 import type { Evidence, ImageEvidence, NetworkEvidence, PullOrigin, RoleEvidence, SecretReference } from "../model/evidence.js";
-import { type Fact, isKnown, known, mapFact, unknown, valueOf } from "../model/fact.js";
+import { type Fact, isKnown, known, mapFact, unknown, factValue } from "../model/fact.js";
 import { UsageError } from "../errors.js";
 import type { Source } from "../source/source.js";
 import { secretReferences } from "./secrets.js";
@@ -89,7 +89,7 @@ export async function collectEvidence(source: Source, task: Task, options: Colle
   const subnetP = earlySubnetId ? readSubnet(source, earlySubnetId) : undefined;
 
   const taskDefinition = await taskDefinitionP;
-  const def = valueOf(taskDefinition) ?? undefined;
+  const def = factValue(taskDefinition) ?? undefined;
   const imageOf = (container: string) => imageRefFor(task, def, container);
   // A preflight has no message: the scope is a pull, and ranking reads the message as silent.
   const { scope, failures } = options.mode === "preflight" ? { scope: "pull" as const, failures: [] } : failuresOf(task, imageOf);
@@ -123,14 +123,14 @@ export async function collectEvidence(source: Source, task: Task, options: Colle
   });
 
   const originP = Promise.all([serviceP, instanceP, eniP]).then(([service, instance, networkInterface]) =>
-    pullOrigin(launchType, eni, valueOf(service) ?? null, networkInterface, instance, task.platformVersion, options.networkConfiguration),
+    pullOrigin(launchType, eni, factValue(service) ?? null, networkInterface, instance, task.platformVersion, options.networkConfiguration),
   );
   const networkP = collectNetwork(source, originP, eniP, subnetP, region, refs, def, failures);
   const [service, containerInstance, instance] = await Promise.all([serviceP, containerInstanceP, instanceP]);
 
   // EC2 without an execution role pulls with the instance profile's role.
   const instanceProfileP = (async () => {
-    const arn = valueOf(instance)?.IamInstanceProfile?.Arn;
+    const arn = factValue(instance)?.IamInstanceProfile?.Arn;
     if (launchType !== "EC2" || !arn) return known(null);
     return source.getInstanceProfile(arn.split("/").pop()!);
   })();
@@ -196,7 +196,7 @@ function taskPlatformOf(
   containerInstance: Fact<ContainerInstance | null>,
 ): Fact<TaskPlatform> {
   if (launchType === "EC2") {
-    const p = instancePlatform(valueOf(instance) ?? null, valueOf(containerInstance) ?? null, valueOf(taskDefinition) ?? null);
+    const p = instancePlatform(factValue(instance) ?? null, factValue(containerInstance) ?? null, factValue(taskDefinition) ?? null);
     if (p) return known(p);
     if (instance.state !== "known") return instance;
     if (containerInstance.state !== "known") return containerInstance;
@@ -285,7 +285,7 @@ function pullOrigin(
   if (launchType === "EXTERNAL" || !eni?.subnetId) return known(null);
   const fromService = service?.networkConfiguration?.awsvpcConfiguration;
   const awsvpc = fromService ?? override;
-  const n = valueOf(networkInterface);
+  const n = factValue(networkInterface);
   let securityGroupIds: Fact<string[]>;
   let readFrom: string;
   if (n?.Groups) {
@@ -323,7 +323,7 @@ function legacyFargatePlatform(version: string | undefined): string | undefined 
 
 /** The endpoint policies on each destination's path, judged for the role that pulls (known only once roles are read). */
 function withEndpointPolicies(network: NetworkEvidence, pullRole: RoleEvidence | null): NetworkEvidence {
-  const vpcId = valueOf(network.subnet)?.VpcId;
+  const vpcId = factValue(network.subnet)?.VpcId;
   const principal = pullRole && pullRole.arn !== "unknown" ? pullRole.arn : undefined;
   return {
     ...network,
@@ -339,7 +339,7 @@ function withEndpointPolicies(network: NetworkEvidence, pullRole: RoleEvidence |
 /** Facts of several calls as one: the first unknown, else every value. */
 function allOf<T>(facts: Fact<T[]>[]): Fact<T[]> {
   const bad = facts.find((f) => f.state !== "known");
-  return bad ?? known(facts.flatMap((f) => valueOf(f) ?? []));
+  return bad ?? known(facts.flatMap((f) => factValue(f) ?? []));
 }
 
 interface SubnetReads {
@@ -364,7 +364,7 @@ function readSubnet(source: Source, subnetId: string): SubnetReads {
   const subnet = source.describeSubnets([subnetId]).then((f) => mapFact(f, (s) => s[0] ?? null));
   const networkAcl = source.describeNetworkAcls(subnetId).then((f) => mapFact(f, (a) => a[0] ?? null));
   const vpc = subnet.then(async (sf): Promise<VpcReads> => {
-    const vpcId = valueOf(sf)?.VpcId;
+    const vpcId = factValue(sf)?.VpcId;
     const fallback = <T>(v: T): Promise<Fact<T>> => Promise.resolve(sf.state !== "known" ? sf : known(v));
     const inVpc = <T>(fn: (vpc: string) => Promise<Fact<T>>, empty: T): Promise<Fact<T>> => (vpcId ? fn(vpcId) : fallback(empty));
     const [vpcs, vpcAttributes, routeTables, internetGateways, natGateways, vpcEndpoints] = await Promise.all([
@@ -391,7 +391,7 @@ async function collectNetwork(
   failures: Evidence["failures"],
 ): Promise<NetworkEvidence> {
   const [originFact, networkInterface] = await Promise.all([originP, networkInterfaceP]);
-  const origin = valueOf(originFact);
+  const origin = factValue(originFact);
   const absent = known(null);
   if (!origin) {
     const why = originFact;
@@ -406,7 +406,7 @@ async function collectNetwork(
     };
   }
   const reads = early && early.subnetId === origin.subnetId ? early : readSubnet(source, origin.subnetId);
-  const originGroups = valueOf(origin.securityGroupIds) ?? [];
+  const originGroups = factValue(origin.securityGroupIds) ?? [];
   const [subnet, networkAcl, vpcReads, originSgs] = await Promise.all([
     reads.subnet,
     reads.networkAcl,
@@ -417,18 +417,18 @@ async function collectNetwork(
   const vpc = mapFact(vpcs, (v) => v[0] ?? null);
 
   // Round 4: what those name.
-  const endpointsRead = valueOf(vpcEndpoints) ?? [];
+  const endpointsRead = factValue(vpcEndpoints) ?? [];
   const endpointGroups = endpointsRead.filter(isInterface).flatMap((e) => (e.Groups ?? []).map((g) => g.GroupId ?? ""));
   const extraGroups = [...new Set(endpointGroups.filter((g) => g && !originGroups.includes(g)))];
   const prefixListIds = new Set<string>();
-  for (const t of valueOf(routeTables) ?? []) for (const r of t.Routes ?? []) if (r.DestinationPrefixListId) prefixListIds.add(r.DestinationPrefixListId);
-  for (const g of valueOf(originSgs) ?? []) for (const p of g.IpPermissionsEgress ?? []) for (const pl of p.PrefixListIds ?? []) if (pl.PrefixListId) prefixListIds.add(pl.PrefixListId);
+  for (const t of factValue(routeTables) ?? []) for (const r of t.Routes ?? []) if (r.DestinationPrefixListId) prefixListIds.add(r.DestinationPrefixListId);
+  for (const g of factValue(originSgs) ?? []) for (const p of g.IpPermissionsEgress ?? []) for (const pl of p.PrefixListIds ?? []) if (pl.PrefixListId) prefixListIds.add(pl.PrefixListId);
   const eigwIds = new Set<string>();
-  for (const t of valueOf(routeTables) ?? []) for (const r of t.Routes ?? []) if (r.EgressOnlyInternetGatewayId) eigwIds.add(r.EgressOnlyInternetGatewayId);
-  const dhcpId = valueOf(vpc)?.DhcpOptionsId;
+  for (const t of factValue(routeTables) ?? []) for (const r of t.Routes ?? []) if (r.EgressOnlyInternetGatewayId) eigwIds.add(r.EgressOnlyInternetGatewayId);
+  const dhcpId = factValue(vpc)?.DhcpOptionsId;
   // The other subnets on the path: the interface endpoints' (their CIDRs are the endpoints' addresses) and the NAT gateways'.
   const endpointSubnetIds = [...new Set(endpointsRead.filter(isInterface).flatMap((e) => e.SubnetIds ?? []))];
-  const natSubnetIds = (valueOf(natGateways) ?? []).map((n) => n.SubnetId ?? "").filter(Boolean);
+  const natSubnetIds = (factValue(natGateways) ?? []).map((n) => n.SubnetId ?? "").filter(Boolean);
   const aclSubnetIds = [...new Set([...endpointSubnetIds, ...natSubnetIds])].filter((id) => id !== origin.subnetId);
   const [endpointSgs, routePrefixLists, egressOnlyInternetGateways, dhcp, endpointSubnets, otherNetworkAcls] = await Promise.all([
     extraGroups.length > 0 ? source.describeSecurityGroups(extraGroups) : Promise.resolve(known<SecurityGroup[]>([])),
@@ -439,23 +439,23 @@ async function collectNetwork(
     Promise.all(aclSubnetIds.map((id) => source.describeNetworkAcls(id))).then((facts) => allOf<NetworkAcl>(facts)),
   ]);
   // Prefix lists that only the endpoints' security groups name.
-  const morePrefixLists = [...new Set((valueOf(endpointSgs) ?? []).flatMap((g) => (g.IpPermissions ?? []).flatMap((p) => (p.PrefixListIds ?? []).map((l) => l.PrefixListId ?? ""))))].filter((id) => id && !prefixListIds.has(id));
+  const morePrefixLists = [...new Set((factValue(endpointSgs) ?? []).flatMap((g) => (g.IpPermissions ?? []).flatMap((p) => (p.PrefixListIds ?? []).map((l) => l.PrefixListId ?? ""))))].filter((id) => id && !prefixListIds.has(id));
   const prefixLists = morePrefixLists.length > 0 && routePrefixLists.state === "known"
     ? mapFact(await source.describeManagedPrefixLists(morePrefixLists), (more) => [...routePrefixLists.value, ...more])
     : routePrefixLists;
   const securityGroups: Fact<SecurityGroup[]> =
-    originSgs.state !== "known" ? originSgs : known([...originSgs.value, ...(valueOf(endpointSgs) ?? [])]);
+    originSgs.state !== "known" ? originSgs : known([...originSgs.value, ...(factValue(endpointSgs) ?? [])]);
 
   // Derived facts, computed once.
   const routeTable = mapFact(routeTables, (tables) => routeTableFor(origin.subnetId, tables));
-  const table = valueOf(routeTable)?.table ?? null;
-  const lists = valueOf(prefixLists) ?? [];
-  const ipv6Only = valueOf(subnet)?.Ipv6Native === true;
+  const table = factValue(routeTable)?.table ?? null;
+  const lists = factValue(prefixLists) ?? [];
+  const ipv6Only = factValue(subnet)?.Ipv6Native === true;
   const inventory: TargetInventory = {
-    vpcId: valueOf(subnet)?.VpcId,
-    natGateways: valueOf(natGateways),
-    internetGateways: valueOf(internetGateways),
-    egressOnlyInternetGateways: eigwIds.size > 0 ? valueOf(egressOnlyInternetGateways) : undefined,
+    vpcId: factValue(subnet)?.VpcId,
+    natGateways: factValue(natGateways),
+    internetGateways: factValue(internetGateways),
+    egressOnlyInternetGateways: eigwIds.size > 0 ? factValue(egressOnlyInternetGateways) : undefined,
   };
   const internetRoute = mapFact(routeTable, (rt) => {
     const m = rt ? routeFor(rt.table, { ipv6: ipv6Only }, lists) : null;
@@ -470,8 +470,8 @@ async function collectNetwork(
     return matches.some((m) => m !== null && isEgressTarget(m.target.kind));
   });
   const endpoints = endpointsRead;
-  const allTables = valueOf(routeTables) ?? [];
-  const attributes = valueOf(vpcAttributes);
+  const allTables = factValue(routeTables) ?? [];
+  const attributes = factValue(vpcAttributes);
   const dhcpServers = mapFact(dhcp, (d) => (d?.DhcpConfigurations ?? []).filter((c) => c.Key === "domain-name-servers").flatMap((c) => (c.Values ?? []).map((v) => v.Value ?? "")));
   const dns: NetworkEvidence["dns"] = vpcAttributes.state !== "known"
     ? vpcAttributes
@@ -485,14 +485,14 @@ async function collectNetwork(
   const os = /^WINDOWS/i.test(def?.runtimePlatform?.operatingSystemFamily ?? "") ? "windows" as const : "linux" as const;
   const judgedOrigin: PullOrigin = { ...origin, os };
   const filterInputs = {
-    origin: judgedOrigin, subnet: valueOf(subnet) ?? null, securityGroups, networkAcl, otherNetworkAcls, endpointSubnets, prefixLists: lists,
+    origin: judgedOrigin, subnet: factValue(subnet) ?? null, securityGroups, networkAcl, otherNetworkAcls, endpointSubnets, prefixLists: lists,
     s3PrefixListIds: s3PrefixListIds(region, endpoints, allTables, lists),
   };
   const destinations: Fact<import("../model/evidence.js").DestinationPath[]> =
     routeTable.state !== "known" ? routeTable
       : vpcEndpoints.state !== "known" && destinationsList.some((d) => d.endpointServiceName) ? vpcEndpoints
         : known(
-            destinationPaths(destinationsList, region, table, endpoints, allTables, lists, { ipv6: ipv6Only, dns: valueOf(dns) ?? undefined, inventory })
+            destinationPaths(destinationsList, region, table, endpoints, allTables, lists, { ipv6: ipv6Only, dns: factValue(dns) ?? undefined, inventory })
               .map((p) => ({ ...p, filters: pathFilters(p, filterInputs) })),
           );
   const natPath = mapFact(internetRoute, (route) =>

@@ -46,7 +46,7 @@ export function failuresOf(task: Task, imageOf: (container: string) => ImageRef 
   const taskSignals = task.stoppedReason ? parseMessage(task.stoppedReason) : undefined;
   if (failures.length === 0 && taskSignals && taskSignals.scope !== "none") {
     // The task's message stands in for its containers: ECS names the image in it when it can.
-    const named = (task.containers ?? []).find((c) => c.image && taskSignals.imageRef && taskSignals.imageRef.includes(c.image));
+    const named = (task.containers ?? []).find((c) => c.image && taskSignals.imageRef?.includes(c.image));
     const container = named ?? (task.containers ?? [])[0];
     failures.push({
       container: container?.name ?? "?",

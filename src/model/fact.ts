@@ -34,7 +34,7 @@ export function isKnown<T>(fact: Fact<T>): fact is Known<T> {
 }
 
 /** The value, or undefined where the fact is unknown. */
-export function valueOf<T>(fact: Fact<T>): T | undefined {
+export function factValue<T>(fact: Fact<T>): T | undefined {
   return fact.state === "known" ? fact.value : undefined;
 }
 

@@ -4,7 +4,7 @@
 import { isEgressTarget, routesText } from "../analysis/routes.js";
 import { type CheckResult, notApplicable, skip } from "../diagnostic.js";
 import type { DestinationPath, Evidence, FilterCheck, PullOrigin, RouteMatch } from "./evidence.js";
-import { valueOf } from "./fact.js";
+import { factValue } from "./fact.js";
 import { originLabel } from "./queries.js";
 
 /** The pull's origin and the paths of its destinations, or why a network check cannot run. */
@@ -34,21 +34,21 @@ export function internetPathWorks(p: DestinationPath): boolean {
 
 /** "rtb-0priv (main route table)" / "rtb-0priv (associated with subnet-0priv)". */
 export function routeTableLabel(e: Evidence, origin: PullOrigin): string {
-  const rt = valueOf(e.network.routeTable);
+  const rt = factValue(e.network.routeTable);
   if (!rt) return "no route table";
   return `${rt.table.RouteTableId} (${rt.main ? `the VPC's main route table: ${origin.subnetId} has no explicit association` : `associated with ${origin.subnetId}`})`;
 }
 
 /** Which route table applies and why: "route table associated with subnet-0priv" / "the VPC's main route table (...)". */
 export function routeTableRole(e: Evidence, origin: PullOrigin): string {
-  const rt = valueOf(e.network.routeTable);
+  const rt = factValue(e.network.routeTable);
   if (!rt) return "no route table";
   return rt.main ? `the VPC's main route table (${origin.subnetId} has no explicit association)` : `route table associated with ${origin.subnetId}`;
 }
 
 /** The route table's routes, for evidence. */
 export function routeTableFact(e: Evidence): string {
-  const rt = valueOf(e.network.routeTable);
+  const rt = factValue(e.network.routeTable);
   return rt ? `routes: ${routesText(rt.table) || "none"}` : "the VPC has no route table for this subnet";
 }
 
@@ -68,7 +68,7 @@ export function routeText(m: RouteMatch): string {
  */
 export function originNote(e: Evidence, origin: PullOrigin): string {
   if (origin.kind === "container-instance") {
-    const mode = valueOf(e.taskDefinition)?.networkMode ?? "bridge";
+    const mode = factValue(e.taskDefinition)?.networkMode ?? "bridge";
     return ` On the EC2 launch type the container agent and Docker on the instance pull the image, so the pull leaves from container instance ${origin.instanceId}'s primary network interface, its subnet and its security groups, whatever the task's network mode (${mode}).`;
   }
   if (origin.legacyPlatform) {

@@ -3,7 +3,7 @@
 
 import { shortRef } from "../analysis/image-ref.js";
 import type { DestinationPath, Evidence, ImageEvidence, PullOrigin } from "./evidence.js";
-import { valueOf } from "./fact.js";
+import { factValue } from "./fact.js";
 
 export const DOCS = {
   cannotPull: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_cannot_pull_image.html",
@@ -43,7 +43,7 @@ export const DOCS = {
 
 /** The pull origin, when known. */
 export function originOf(e: Evidence): PullOrigin | undefined {
-  return valueOf(e.network.origin) ?? undefined;
+  return factValue(e.network.origin) ?? undefined;
 }
 
 /** "task ENI eni-0aaa in subnet-0aaa" or "container instance i-0abc in subnet-0aaa". */
@@ -67,12 +67,12 @@ export function failureKinds(e: Evidence, container?: string): string[] {
 }
 
 export function destinationsVia(e: Evidence, via: DestinationPath["via"]): DestinationPath[] {
-  return (valueOf(e.network.destinations) ?? []).filter((d) => d.via === via);
+  return (factValue(e.network.destinations) ?? []).filter((d) => d.via === via);
 }
 
 /** The service that started the task, by name, for `aws ecs update-service`. */
 export function serviceName(e: Evidence): string | undefined {
-  return valueOf(e.service)?.serviceName ?? (e.task.group?.startsWith("service:") ? e.task.group.slice(8) : undefined);
+  return factValue(e.service)?.serviceName ?? (e.task.group?.startsWith("service:") ? e.task.group.slice(8) : undefined);
 }
 
 export function clusterName(e: Evidence): string {
@@ -80,13 +80,13 @@ export function clusterName(e: Evidence): string {
 }
 
 export function taskDefinitionLabel(e: Evidence): string {
-  const d = valueOf(e.taskDefinition);
+  const d = factValue(e.taskDefinition);
   if (d?.family) return `${d.family}:${d.revision ?? "?"}`;
   return e.task.taskDefinitionArn?.split("/").pop() ?? "the task definition";
 }
 
 export function vpcIdOf(e: Evidence): string | undefined {
-  return valueOf(e.network.subnet)?.VpcId ?? valueOf(e.network.vpc)?.VpcId;
+  return factValue(e.network.subnet)?.VpcId ?? factValue(e.network.vpc)?.VpcId;
 }
 
 /** Quotes a message for an explanation, cut at a readable length. */

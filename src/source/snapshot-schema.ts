@@ -2,7 +2,7 @@
 // Validation returns the first problem with its JSON path, so a bad snapshot is
 // one clear line, never a crash deep inside a check.
 
-type Leaf = "string" | "number" | "boolean" | "any" | "stringOrDate";
+type Leaf = "string" | "number" | "boolean" | "any" | "stringOrDate" | "statements";
 type Shape = Leaf | { array: Shape } | { object: Record<string, Shape> } | { record: Leaf };
 
 const str: Shape = "string";
@@ -14,8 +14,8 @@ const arr = (s: Shape): Shape => ({ array: s });
 const obj = (fields: Record<string, Shape>): Shape => ({ object: fields });
 const strings = arr(str);
 
-const statement = obj({ Effect: str, Sid: str });
-const document = obj({ Version: str, Statement: any });
+// A policy statement, or a list of them: objects, never null (the IAM evaluator reads their fields).
+const document = obj({ Version: str, Statement: "statements" });
 const kv = obj({ name: str, value: str });
 const secret = obj({ name: str, valueFrom: str });
 const ipPermission = obj({
@@ -122,7 +122,18 @@ function typeName(v: unknown): string {
 function check(value: unknown, shape: Shape, path: string): string | undefined {
   if (typeof shape === "string") {
     if (shape === "any") return undefined;
-    if (shape === "stringOrDate") return typeof value === "string" || typeof value === "number" ? undefined : `${path} should be a date string, not ${typeName(value)}`;
+    if (shape === "stringOrDate") {
+      // A date every reader can print: a string Date.parse reads, or epoch milliseconds.
+      const valid = typeof value === "string" ? !Number.isNaN(Date.parse(value)) : typeof value === "number" && Number.isFinite(value) && Math.abs(value) <= 8.64e15;
+      return valid ? undefined : `${path} should be a date such as "2026-11-24T10:00:00Z", not ${typeof value === "string" ? JSON.stringify(value.slice(0, 40)) : typeName(value)}`;
+    }
+    if (shape === "statements") {
+      const isObject = (v: unknown) => typeof v === "object" && v !== null && !Array.isArray(v);
+      if (isObject(value)) return undefined;
+      if (!Array.isArray(value)) return `${path} should be a statement object or a list of them, not ${typeName(value)}`;
+      const bad = value.findIndex((v) => !isObject(v));
+      return bad < 0 ? undefined : `${path}[${bad}] should be a statement object, not ${typeName(value[bad])}`;
+    }
     return typeof value === shape ? undefined : `${path} should be a ${shape}, not ${typeName(value)}`;
   }
   if ("array" in shape) {

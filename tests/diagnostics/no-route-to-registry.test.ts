@@ -48,8 +48,10 @@ describe("no-route-to-registry", () => {
 
 describe("no-route-to-registry: where the pull leaves from, and hops we cannot see past", () => {
   it("judges an EC2 task by its container instance's subnet, whatever its network mode", async () => {
-    for (const networkMode of ["bridge", "awsvpc"] as const) {
-      const w = world().onEc2({ networkMode }).withSubnet("subnet-0ec2", { cidr: "10.0.2.0/24" }).instanceInSubnet("subnet-0ec2");
+    for (const networkMode of ["bridge", "awsvpc", "host", "none"]) {
+      const w = world().onEc2({ networkMode: networkMode === "awsvpc" ? "awsvpc" : "bridge" }).withSubnet("subnet-0ec2", { cidr: "10.0.2.0/24" }).instanceInSubnet("subnet-0ec2").mutate((s) => {
+        s.ecs!.taskDefinitions![0].networkMode = networkMode;
+      });
       const r = check.check(await evidenceOf(w));
       expect(r.status).toBe("fail");
       if (r.status !== "fail") continue;
