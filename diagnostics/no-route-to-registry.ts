@@ -1,5 +1,5 @@
 import { type DraftFinding, defineDiagnostic, fail, pass } from "../src/diagnostic.js";
-import { createDefaultRouteCommand, createInterfaceEndpointCommand, createS3GatewayEndpointCommand } from "../src/fixes.js";
+import { createDefaultRouteCommand, createInterfaceEndpointCommand, createS3GatewayEndpointCommand, endpointSecurityGroupCommands } from "../src/fixes.js";
 import type { DestinationPath, Evidence, PullOrigin } from "../src/model/evidence.js";
 import { factValue } from "../src/model/fact.js";
 import {
@@ -131,6 +131,7 @@ function brokenFinding(e: Evidence, origin: PullOrigin, broken: DestinationPath[
       summary: `Or keep the subnet private and add the VPC endpoints the task needs: ${origin.legacyPlatform ? "" : "ecr.api and "}ecr.dkr (interface, private DNS on) and S3 (gateway, on ${tableId})${services.has("logs") ? ", and logs" : ""}.`,
       steps: ["VPC console > Endpoints > Create endpoint, once for each service below, in the task's VPC and subnets, with a security group that admits TCP 443 from the tasks."],
       commands: [
+        ...endpointSecurityGroupCommands(e),
         ...(origin.legacyPlatform ? [] : [createInterfaceEndpointCommand(e, "ecr.api")]),
         createInterfaceEndpointCommand(e, "ecr.dkr"),
         createS3GatewayEndpointCommand(e, tableId),

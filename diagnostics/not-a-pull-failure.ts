@@ -16,6 +16,8 @@ export default defineDiagnostic({
     return fail({
       severity: "info",
       certainty: "proven",
+      // The only finding such a report has: the verdict is certain, its severity just says no pull broke.
+      confidence: 0.95,
       title: `Task stopped, but not for an image pull: ${e.task.stopCode ?? e.task.lastStatus ?? "stopped"}`,
       explanation:
         `The task's stoppedReason is ${quote(e.task.stoppedReason ?? "(none)")}. No container reason shows an image pull failure, a ResourceInitializationError or an execution role ECS could not assume, ` +

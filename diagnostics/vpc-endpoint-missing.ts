@@ -1,6 +1,6 @@
 import { isAvailable, isGateway } from "../src/analysis/destinations.js";
 import { defineDiagnostic, fail, notApplicable, pass, skip } from "../src/diagnostic.js";
-import { createInterfaceEndpointCommand, createS3GatewayEndpointCommand } from "../src/fixes.js";
+import { createInterfaceEndpointCommand, createS3GatewayEndpointCommand, endpointSecurityGroupCommands } from "../src/fixes.js";
 import type { DestinationPath } from "../src/model/evidence.js";
 import { factValue } from "../src/model/fact.js";
 import { isCheckResult, networkPaths, originEvidence, originNote, routeTableRole } from "../src/model/network-queries.js";
@@ -57,6 +57,7 @@ export default defineDiagnostic({
       }
       return createInterfaceEndpointCommand(e, SUFFIX[p.destination.service]);
     });
+    if (missing.some((p) => p.destination.service !== "s3")) commands.unshift(...endpointSecurityGroupCommands(e));
     const names = missing.map((p) => p.destination.endpointServiceName!.split(".").slice(3).join("."));
     const have = endpoints.map((x) => `${x.VpcEndpointId} (${x.ServiceName}${isAvailable(x) ? "" : `, ${x.State}`})`).join(", ");
     return fail({

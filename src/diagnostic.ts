@@ -45,6 +45,11 @@ export type Certainty = "proven" | "likely" | "possible" | "message";
 export interface DraftFinding {
   severity: Severity;
   certainty: Certainty;
+  /**
+   * A confidence the finding knows better than the general rule, e.g. a
+   * finding that is the whole verdict ("this was not a pull failure").
+   */
+  confidence?: number;
   title: string;
   explanation: string;
   evidence: EvidenceItem[];

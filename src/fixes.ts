@@ -6,13 +6,33 @@ import { clusterName, originOf, serviceName, vpcIdOf } from "./model/queries.js"
 
 const region = (e: Evidence) => `--region ${e.region}`;
 
+/** A security group the VPC's interface endpoints already use (it admits the tasks, or should). */
+function existingEndpointGroup(e: Evidence): string | undefined {
+  const endpoints = factValue(e.network.vpcEndpoints) ?? [];
+  return endpoints.find((x) => (x.VpcEndpointType ?? "Interface") === "Interface" && x.Groups?.length)?.Groups?.[0]?.GroupId;
+}
+
+/**
+ * Commands that create a security group for new interface endpoints, admitting
+ * HTTPS from the task's groups; none when the VPC's endpoints already have one.
+ * (The task's own group is the wrong one: it rarely admits anything inbound.)
+ */
+export function endpointSecurityGroupCommands(e: Evidence): string[] {
+  if (existingEndpointGroup(e)) return [];
+  const taskGroups = factValue(originOf(e)?.securityGroupIds ?? { state: "known", value: [] }) ?? [];
+  const source = taskGroups.length > 0 ? taskGroups.map((g) => `--source-group ${g}`) : ["--cidr VPC_CIDR"];
+  return [
+    `aws ec2 create-security-group ${region(e)} --vpc-id ${vpcIdOf(e) ?? "VPC_ID"} --group-name vpc-endpoints --description "VPC endpoints: HTTPS from ECS tasks" --query GroupId --output text`,
+    ...source.map((s) => `aws ec2 authorize-security-group-ingress ${region(e)} --group-id ENDPOINT_SG_ID --protocol tcp --port 443 ${s}`),
+  ];
+}
+
 export function createInterfaceEndpointCommand(e: Evidence, serviceSuffix: string): string {
   const o = originOf(e);
-  const groups = factValue(o?.securityGroupIds ?? { state: "known", value: [] }) ?? [];
   return [
     `aws ec2 create-vpc-endpoint ${region(e)} --vpc-id ${vpcIdOf(e) ?? "VPC_ID"} --vpc-endpoint-type Interface`,
     `--service-name com.amazonaws.${e.region}.${serviceSuffix} --subnet-ids ${o?.subnetId ?? "SUBNET_ID"}`,
-    `--security-group-ids ${groups[0] ?? "SG_ALLOWING_443_FROM_TASKS"} --private-dns-enabled`,
+    `--security-group-ids ${existingEndpointGroup(e) ?? "ENDPOINT_SG_ID"} --private-dns-enabled`,
   ].join(" ");
 }
 
@@ -21,7 +41,7 @@ export function createS3GatewayEndpointCommand(e: Evidence, routeTableId: string
 }
 
 export function createDefaultRouteCommand(e: Evidence, routeTableId: string, target: string): string {
-  const flag = target.startsWith("nat-") ? "--nat-gateway-id" : "--gateway-id";
+  const flag = /^nat-|^NAT_/.test(target) ? "--nat-gateway-id" : "--gateway-id";
   return `aws ec2 create-route ${region(e)} --route-table-id ${routeTableId} --destination-cidr-block 0.0.0.0/0 ${flag} ${target}`;
 }
 

@@ -19,7 +19,7 @@ export function messageAgreement(d: Diagnostic, f: DraftFinding, e: Evidence): A
 }
 
 export function confidenceOf(f: DraftFinding, agreement: Agreement): number {
-  const base = CERTAINTY[f.certainty] * SEVERITY[f.severity];
+  const base = f.confidence ?? CERTAINTY[f.certainty] * SEVERITY[f.severity];
   const factor = agreement === "agrees" ? 1 : agreement === "silent" ? 0.85 : 0.5;
   return Math.round(Math.min(1, Math.max(0, base * factor)) * 100) / 100;
 }

@@ -19,7 +19,7 @@ type Path = (string | number)[];
 
 function paths(value: unknown, at: Path = [], out: Path[] = []): Path[] {
   out.push(at);
-  if (Array.isArray(value)) value.forEach((v, i) => paths(v, [...at, i], out));
+  if (Array.isArray(value)) for (const [i, v] of value.entries()) paths(v, [...at, i], out);
   else if (value && typeof value === "object") for (const [k, v] of Object.entries(value)) paths(v, [...at, k], out);
   return out;
 }
@@ -112,6 +112,8 @@ describe("a fuzzed snapshot", () => {
         else {
           tally.report++;
           expect(reportProblems(outcome.report)).toEqual([]);
+          // A check that throws is reported as skipped: still a crash, hidden.
+          expect(outcome.report.skipped.filter((k) => /the check failed/.test(k.reason))).toEqual([]);
         }
       }),
       { numRuns: Number(process.env.ECS_DOCTOR_FUZZ_RUNS ?? 150) },
@@ -120,6 +122,34 @@ describe("a fuzzed snapshot", () => {
 
   it("was diagnosed in a good share of the runs, not only rejected", () => {
     expect(tally.report).toBeGreaterThan((tally.invalid + tally.refused + tally.report) / 4);
+  });
+});
+
+describe("what the fuzzing found", () => {
+  const base = () => DEMOS.find((d) => d.name === "tag-never-pushed")!.world.build();
+
+  it("reads a null field as absent, as validation does (a service's clusterArn: null crashed the snapshot source)", async () => {
+    const s = base() as unknown as { ecs: { services: Record<string, unknown>[] } };
+    s.ecs.services[0].clusterArn = null;
+    const outcome = await cliPath(s);
+    expect("report" in outcome && outcome.report.findings[0].id).toBe("image-not-found");
+  });
+
+  it.each([
+    ["ecr.imageDetails[0].imagePushedAt", (s: Snapshot) => { s.ecr!.imageDetails![0].imagePushedAt = "yesterday"; }],
+    ["ecs.tasks[0].stoppedAt", (s: Snapshot) => { s.ecs!.tasks![0].stoppedAt = "🙂"; }],
+  ])("rejects a date that cannot be read, naming %s (it crashed printing the date)", async (path, change) => {
+    const s = base();
+    change(s);
+    const outcome = await cliPath(s);
+    expect("invalid" in outcome && outcome.invalid).toContain(`$.${path} should be a date`);
+  });
+
+  it("rejects a policy statement that is not an object, naming it (a null statement crashed execution-role-not-assumable)", async () => {
+    const s = base() as unknown as { iam: { Roles: { AssumeRolePolicyDocument: { Statement: unknown[] } }[] } };
+    s.iam.Roles[0].AssumeRolePolicyDocument.Statement = [null];
+    const outcome = await cliPath(s);
+    expect("invalid" in outcome && outcome.invalid).toContain("$.iam.Roles[0].AssumeRolePolicyDocument.Statement[0] should be a statement object, not null");
   });
 });
 

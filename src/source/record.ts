@@ -159,8 +159,8 @@ export function recordingSource(inner: Source): RecordingSource {
 
   const keep = (spec: Spec, value: unknown) => {
     const key = `${spec.service}.${spec.collection}`;
-    let items = collections.get(key);
-    if (!items) collections.set(key, (items = new Map()));
+    const items = collections.get(key) ?? new Map<string, unknown>();
+    collections.set(key, items);
     const list = spec.items ? spec.items(value) : Array.isArray(value) ? value : value === null || value === undefined ? [] : [value];
     for (const raw of list) {
       let item = plain(raw) as Record<string, unknown>;

@@ -123,11 +123,11 @@ const NAMED: { kind: string; re: RegExp }[] = [
   { kind: "cluster", re: /:ecs:[a-z0-9-]+:\d{12}:(?:cluster|task|container-instance|service)\/([\w-]+)/g },
   { kind: "service", re: /:ecs:[a-z0-9-]+:\d{12}:service\/[\w-]+\/([\w-]+)/g },
   { kind: "family", re: /:ecs:[a-z0-9-]+:\d{12}:task-definition\/([\w-]+)/g },
-  { kind: "repo", re: /:ecr:[a-z0-9-]+:\d{12}:repository\/([a-z0-9._\/-]+)/g },
-  { kind: "repo", re: /\d{12}\.dkr\.ecr(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?\/([a-z0-9._\/-]+)/g },
-  { kind: "secret", re: /:secretsmanager:[a-z0-9-]+:\d{12}:secret:([\w\/+=.@-]+?)(?:-[A-Za-z0-9]{6})?(?![\w\/+=.@-])/g },
+  { kind: "repo", re: /:ecr:[a-z0-9-]+:\d{12}:repository\/([a-z0-9._/-]+)/g },
+  { kind: "repo", re: /\d{12}\.dkr\.ecr(?:-fips)?\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?\/([a-z0-9._/-]+)/g },
+  { kind: "secret", re: /:secretsmanager:[a-z0-9-]+:\d{12}:secret:([\w/+=.@-]+?)(?:-[A-Za-z0-9]{6})?(?![\w/+=.@-])/g },
   { kind: "param", re: /:ssm:[a-z0-9-]+:\d{12}:parameter\/?((?:[\w.-]+\/)*[\w.-]+)/g },
-  { kind: "alias", re: /alias\/((?!aws\/)[\w\/-]+)/g },
+  { kind: "alias", re: /alias\/((?!aws\/)[\w/-]+)/g },
 ];
 
 /** Structured fields that hold names, by the kind of name. */
@@ -154,7 +154,7 @@ function structuredNames(s: Snapshot): [string, string | undefined][] {
 /** Keys whose values are AWS vocabulary or the file's own fields, never redacted. */
 const KEEP_KEYS = new Set(["format", "region", "capturedAt", "call", "code"]);
 
-function escape(s: string): string {
+function escapeRegex(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
@@ -195,10 +195,10 @@ export function redactSnapshot(snapshot: Snapshot, options: RedactOptions = {}):
 
   const nameList = [...names.keys()].sort((a, b) => b.length - a.length);
   const nameRe = nameList.length > 0
-    ? new RegExp(`(?<![A-Za-z0-9_.-])(${nameList.map(escape).join("|")})(?![A-Za-z0-9_-]|\\.[A-Za-z0-9])`, "g")
+    ? new RegExp(`(?<![A-Za-z0-9_.-])(${nameList.map(escapeRegex).join("|")})(?![A-Za-z0-9_-]|\\.[A-Za-z0-9])`, "g")
     : undefined;
   // A secret's ARN ends in -XXXXXX: its name is followed by a hyphen there.
-  const secretArn = /(:secretsmanager:[a-z0-9-]+:\d{12}:secret:)([\w\/+=.@-]+?)(-[A-Za-z0-9]{6})(?![\w\/+=.@-])/g;
+  const secretArn = /(:secretsmanager:[a-z0-9-]+:\d{12}:secret:)([\w/+=.@-]+?)(-[A-Za-z0-9]{6})(?![\w/+=.@-])/g;
 
   const address = (text: string, prefix: string | undefined): string => {
     const key = `${text}/${prefix ?? ""}`;

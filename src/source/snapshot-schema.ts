@@ -8,7 +8,6 @@ type Shape = Leaf | { array: Shape } | { object: Record<string, Shape> } | { rec
 const str: Shape = "string";
 const bool: Shape = "boolean";
 const num: Shape = "number";
-const any: Shape = "any";
 const date: Shape = "stringOrDate";
 const arr = (s: Shape): Shape => ({ array: s });
 const obj = (fields: Record<string, Shape>): Shape => ({ object: fields });

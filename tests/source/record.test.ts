@@ -18,7 +18,7 @@ import { mockedClients, SnapshotAccount } from "../fixtures/mock-aws.js";
 import { ACCOUNT, diagnoseSnapshot, MESSAGES, OTHER_ACCOUNT, world } from "../fixtures/world.js";
 
 /** The report without where it came from. */
-export function comparable(r: Report): unknown {
+function comparable(r: Report): unknown {
   const { source: _source, ...rest } = r;
   return rest;
 }
