@@ -55,7 +55,7 @@ export async function recordTask(task: string | undefined, opts: RecordOptions):
   const events: TraceEvent[] = [];
   try {
     const { report } = await diagnoseTask(tracedSource(recording, events), { task: locator, cluster: opts.cluster });
-    let snapshot = await recording.snapshot({ description: `recorded by ecs-doctor record: ${report.findings[0]?.id ?? "no finding"}` });
+    let snapshot = await recording.recorded({ description: `recorded by ecs-doctor record: ${report.findings[0]?.id ?? "no finding"}` });
     let redacted = "";
     if (opts.redact) {
       const r = redactSnapshot(snapshot);

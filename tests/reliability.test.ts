@@ -125,6 +125,35 @@ describe("a fuzzed snapshot", () => {
   });
 });
 
+describe("every field of every demo, one at a time", () => {
+  it("set to null or a wrong type, is rejected naming its path, or diagnosed without a check failing", async () => {
+    const seen = new Set<string>();
+    const failures: string[] = [];
+    for (const d of DEMOS) {
+      const base = d.world.build();
+      for (const path of paths(base).filter((p) => p.length > 0)) {
+        const shape = path.map((k) => (typeof k === "number" ? "[]" : k)).join(".");
+        if (seen.has(shape)) continue;
+        seen.add(shape);
+        for (const value of [null, {}, "x", [null]]) {
+          const doc = structuredClone(base) as unknown as Record<string | number, unknown>;
+          let parent = doc;
+          for (const k of path.slice(0, -1)) parent = parent[k] as Record<string | number, unknown>;
+          parent[path[path.length - 1]] = value;
+          const outcome = await cliPath(doc);
+          if ("invalid" in outcome && !/: (\$[.[\w]|the top level)/.test(outcome.invalid)) failures.push(`${shape} = ${JSON.stringify(value)}: ${outcome.invalid}`);
+          if ("report" in outcome) {
+            for (const k of outcome.report.skipped) if (/the check failed/.test(k.reason)) failures.push(`${shape} = ${JSON.stringify(value)}: ${k.check} ${k.reason}`);
+            for (const p of reportProblems(outcome.report)) failures.push(`${shape} = ${JSON.stringify(value)}: ${p}`);
+          }
+        }
+      }
+    }
+    expect(seen.size).toBeGreaterThan(150);
+    expect(failures).toEqual([]);
+  });
+});
+
 describe("what the fuzzing found", () => {
   const base = () => DEMOS.find((d) => d.name === "tag-never-pushed")!.world.build();
 
@@ -143,6 +172,13 @@ describe("what the fuzzing found", () => {
     change(s);
     const outcome = await cliPath(s);
     expect("invalid" in outcome && outcome.invalid).toContain(`$.${path} should be a date`);
+  });
+
+  it("rejects a NAT gateway address that is not an object (a null one crashed registry-rate-limited)", async () => {
+    const s = DEMOS.find((d) => d.name === "docker-hub-rate-limit")!.world.build() as unknown as { ec2: { NatGateways: { NatGatewayAddresses: unknown[] }[] } };
+    s.ec2.NatGateways[0].NatGatewayAddresses = [null];
+    const outcome = await cliPath(s);
+    expect("invalid" in outcome && outcome.invalid).toContain("$.ec2.NatGateways[0].NatGatewayAddresses[0] should be an object, not null");
   });
 
   it("rejects a policy statement that is not an object, naming it (a null statement crashed execution-role-not-assumable)", async () => {

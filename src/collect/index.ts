@@ -86,7 +86,17 @@ export async function collectEvidence(source: Source, task: Task, options: Colle
 
   // Fargate names its subnet in the task itself: the network can be read from round 2 on.
   const earlySubnetId = launchType === "FARGATE" ? eni?.subnetId : undefined;
-  const subnetP = earlySubnetId ? readSubnet(source, earlySubnetId) : undefined;
+  // EC2: the container instance's attributes name its subnet and VPC (ecs.subnet-id, ecs.vpc-id):
+  // the network is read beside DescribeInstances, not after it.
+  const subnetP: SubnetReads | Promise<SubnetReads | undefined> | undefined = earlySubnetId
+    ? readSubnet(source, earlySubnetId)
+    : launchType === "EC2"
+      ? containerInstanceP.then((ci) => {
+        const attribute = (name: string) => factValue(ci)?.attributes?.find((a) => a.name === name)?.value;
+        const subnetId = attribute("ecs.subnet-id");
+        return subnetId ? readSubnet(source, subnetId, attribute("ecs.vpc-id")) : undefined;
+      })
+      : undefined;
 
   const taskDefinition = await taskDefinitionP;
   const def = factValue(taskDefinition) ?? undefined;
@@ -360,10 +370,11 @@ interface VpcReads {
   vpcEndpoints: Fact<VpcEndpoint[]>;
 }
 
-function readSubnet(source: Source, subnetId: string): SubnetReads {
+/** `vpcIdHint`: the VPC, when known before the subnet answers (a container instance's ecs.vpc-id): its reads start at once. */
+function readSubnet(source: Source, subnetId: string, vpcIdHint?: string): SubnetReads {
   const subnet = source.describeSubnets([subnetId]).then((f) => mapFact(f, (s) => s[0] ?? null));
   const networkAcl = source.describeNetworkAcls(subnetId).then((f) => mapFact(f, (a) => a[0] ?? null));
-  const vpc = subnet.then(async (sf): Promise<VpcReads> => {
+  const vpc = (vpcIdHint ? Promise.resolve(known<Subnet | null>({ SubnetId: subnetId, VpcId: vpcIdHint })) : subnet).then(async (sf): Promise<VpcReads> => {
     const vpcId = factValue(sf)?.VpcId;
     const fallback = <T>(v: T): Promise<Fact<T>> => Promise.resolve(sf.state !== "known" ? sf : known(v));
     const inVpc = <T>(fn: (vpc: string) => Promise<Fact<T>>, empty: T): Promise<Fact<T>> => (vpcId ? fn(vpcId) : fallback(empty));
@@ -384,7 +395,7 @@ async function collectNetwork(
   source: Source,
   originP: Promise<Fact<PullOrigin | null>>,
   networkInterfaceP: Promise<Fact<NetworkInterface | null>>,
-  early: SubnetReads | undefined,
+  earlyReads: SubnetReads | Promise<SubnetReads | undefined> | undefined,
   region: string,
   refs: Map<string, { ref: ImageRef; containers: string[] }>,
   def: TaskDefinition | undefined,
@@ -405,14 +416,12 @@ async function collectNetwork(
       dns: why.state === "known" ? known({ support: true, hostnames: true, customServers: [] }) : why,
     };
   }
+  const early = await earlyReads;
   const reads = early && early.subnetId === origin.subnetId ? early : readSubnet(source, origin.subnetId);
   const originGroups = factValue(origin.securityGroupIds) ?? [];
-  const [subnet, networkAcl, vpcReads, originSgs] = await Promise.all([
-    reads.subnet,
-    reads.networkAcl,
-    reads.vpc,
-    originGroups.length > 0 ? source.describeSecurityGroups(originGroups) : Promise.resolve(known<SecurityGroup[]>([])),
-  ]);
+  const originSgsP = originGroups.length > 0 ? source.describeSecurityGroups(originGroups) : Promise.resolve(known<SecurityGroup[]>([]));
+  // What the VPC names is read as soon as the VPC answers, not after the security groups (EC2 learns them a round later).
+  const [subnet, networkAcl, vpcReads] = await Promise.all([reads.subnet, reads.networkAcl, reads.vpc]);
   const { vpcs, vpcAttributes, routeTables, internetGateways, natGateways, vpcEndpoints } = vpcReads;
   const vpc = mapFact(vpcs, (v) => v[0] ?? null);
 
@@ -422,7 +431,6 @@ async function collectNetwork(
   const extraGroups = [...new Set(endpointGroups.filter((g) => g && !originGroups.includes(g)))];
   const prefixListIds = new Set<string>();
   for (const t of factValue(routeTables) ?? []) for (const r of t.Routes ?? []) if (r.DestinationPrefixListId) prefixListIds.add(r.DestinationPrefixListId);
-  for (const g of factValue(originSgs) ?? []) for (const p of g.IpPermissionsEgress ?? []) for (const pl of p.PrefixListIds ?? []) if (pl.PrefixListId) prefixListIds.add(pl.PrefixListId);
   const eigwIds = new Set<string>();
   for (const t of factValue(routeTables) ?? []) for (const r of t.Routes ?? []) if (r.EgressOnlyInternetGatewayId) eigwIds.add(r.EgressOnlyInternetGatewayId);
   const dhcpId = factValue(vpc)?.DhcpOptionsId;
@@ -430,7 +438,7 @@ async function collectNetwork(
   const endpointSubnetIds = [...new Set(endpointsRead.filter(isInterface).flatMap((e) => e.SubnetIds ?? []))];
   const natSubnetIds = (factValue(natGateways) ?? []).map((n) => n.SubnetId ?? "").filter(Boolean);
   const aclSubnetIds = [...new Set([...endpointSubnetIds, ...natSubnetIds])].filter((id) => id !== origin.subnetId);
-  const [endpointSgs, routePrefixLists, egressOnlyInternetGateways, dhcp, endpointSubnets, otherNetworkAcls] = await Promise.all([
+  const vpcNamed = Promise.all([
     extraGroups.length > 0 ? source.describeSecurityGroups(extraGroups) : Promise.resolve(known<SecurityGroup[]>([])),
     prefixListIds.size > 0 ? source.describeManagedPrefixLists([...prefixListIds]) : Promise.resolve(known([])),
     eigwIds.size > 0 ? source.describeEgressOnlyInternetGateways([...eigwIds]) : Promise.resolve(known([])),
@@ -438,6 +446,16 @@ async function collectNetwork(
     endpointSubnetIds.length > 0 ? source.describeSubnets(endpointSubnetIds) : Promise.resolve(known<Subnet[]>([])),
     Promise.all(aclSubnetIds.map((id) => source.describeNetworkAcls(id))).then((facts) => allOf<NetworkAcl>(facts)),
   ]);
+  const originSgs = await originSgsP;
+  // Prefix lists the origin's outbound rules name, beyond the routes'.
+  const sgListIds = [...new Set((factValue(originSgs) ?? []).flatMap((g) => (g.IpPermissionsEgress ?? []).flatMap((p) => (p.PrefixListIds ?? []).map((l) => l.PrefixListId ?? ""))))]
+    .filter((id) => id && !prefixListIds.has(id));
+  for (const id of sgListIds) prefixListIds.add(id);
+  const [[endpointSgs, routeLists, egressOnlyInternetGateways, dhcp, endpointSubnets, otherNetworkAcls], sgLists] = await Promise.all([
+    vpcNamed,
+    sgListIds.length > 0 ? source.describeManagedPrefixLists(sgListIds) : Promise.resolve(known([])),
+  ]);
+  const routePrefixLists = routeLists.state !== "known" ? routeLists : mapFact(sgLists, (more) => [...routeLists.value, ...more]);
   // Prefix lists that only the endpoints' security groups name.
   const morePrefixLists = [...new Set((factValue(endpointSgs) ?? []).flatMap((g) => (g.IpPermissions ?? []).flatMap((p) => (p.PrefixListIds ?? []).map((l) => l.PrefixListId ?? ""))))].filter((id) => id && !prefixListIds.has(id));
   const prefixLists = morePrefixLists.length > 0 && routePrefixLists.state === "known"

@@ -148,8 +148,8 @@ function plain(value: unknown): unknown {
 const DEFAULT_CODE = { denied: "AccessDenied", throttled: "ThrottlingException", timeout: "TimeoutError", failed: "Error" } as const;
 
 export interface RecordingSource extends Source {
-  /** The snapshot of every answer so far. */
-  snapshot(extra?: { description?: string; capturedAt?: Date }): Promise<Snapshot>;
+  /** The snapshot of every answer so far. (Not `snapshot`: a SnapshotSource's own field has that name.) */
+  recorded(extra?: { description?: string; capturedAt?: Date }): Promise<Snapshot>;
 }
 
 export function recordingSource(inner: Source): RecordingSource {
@@ -189,7 +189,7 @@ export function recordingSource(inner: Source): RecordingSource {
 
   const source = new Proxy(inner, {
     get(target, prop, receiver) {
-      if (prop === "snapshot") return snapshot;
+      if (prop === "recorded") return recorded;
       const value = Reflect.get(target, prop, receiver);
       if (typeof value !== "function" || typeof prop !== "string" || prop === "accountId") return value;
       return async (...args: unknown[]) => {
@@ -203,7 +203,7 @@ export function recordingSource(inner: Source): RecordingSource {
     },
   }) as RecordingSource;
 
-  async function snapshot(extra: { description?: string; capturedAt?: Date } = {}): Promise<Snapshot> {
+  async function recorded(extra: { description?: string; capturedAt?: Date } = {}): Promise<Snapshot> {
     const accountId = accounts.find((a) => /^\d{12}$/.test(a)) ?? (await inner.accountId()) ?? "000000000000";
     const out: Record<string, unknown> = {
       format: SNAPSHOT_FORMAT,

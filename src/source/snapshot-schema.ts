@@ -57,10 +57,15 @@ const collections: Record<string, Record<string, Shape>> = {
     }),
   },
   ec2: {
-    Vpcs: obj({ VpcId: str, CidrBlock: str, DhcpOptionsId: str }),
+    Vpcs: obj({
+      VpcId: str, CidrBlock: str, DhcpOptionsId: str,
+      CidrBlockAssociationSet: arr(obj({ CidrBlock: str })), Ipv6CidrBlockAssociationSet: arr(obj({ Ipv6CidrBlock: str })),
+    }),
     VpcAttributes: obj({ VpcId: str, EnableDnsSupport: bool, EnableDnsHostnames: bool }),
     DhcpOptions: obj({ DhcpOptionsId: str, DhcpConfigurations: arr(obj({ Key: str, Values: arr(obj({ Value: str })) })) }),
-    Subnets: obj({ SubnetId: str, VpcId: str, CidrBlock: str, MapPublicIpOnLaunch: bool, Ipv6Native: bool }),
+    Subnets: obj({
+      SubnetId: str, VpcId: str, CidrBlock: str, MapPublicIpOnLaunch: bool, Ipv6Native: bool, Ipv6CidrBlockAssociationSet: arr(obj({ Ipv6CidrBlock: str })),
+    }),
     RouteTables: obj({
       RouteTableId: str, VpcId: str,
       Associations: arr(obj({ Main: bool, RouteTableId: str, SubnetId: str, GatewayId: str })),
@@ -72,7 +77,10 @@ const collections: Record<string, Record<string, Shape>> = {
     }),
     InternetGateways: obj({ InternetGatewayId: str, Attachments: arr(obj({ VpcId: str, State: str })) }),
     EgressOnlyInternetGateways: obj({ EgressOnlyInternetGatewayId: str, Attachments: arr(obj({ VpcId: str, State: str })) }),
-    NatGateways: obj({ NatGatewayId: str, VpcId: str, SubnetId: str, State: str, ConnectivityType: str }),
+    NatGateways: obj({
+      NatGatewayId: str, VpcId: str, SubnetId: str, State: str, ConnectivityType: str,
+      NatGatewayAddresses: arr(obj({ PublicIp: str, PrivateIp: str, AllocationId: str })),
+    }),
     VpcEndpoints: obj({
       VpcEndpointId: str, VpcEndpointType: str, VpcId: str, ServiceName: str, State: str, PolicyDocument: str,
       RouteTableIds: strings, SubnetIds: strings, Groups: arr(groupRef), PrivateDnsEnabled: bool,
@@ -94,7 +102,7 @@ const collections: Record<string, Record<string, Shape>> = {
   },
   ecr: {
     repositories: obj({ repositoryName: str, registryId: str, repositoryArn: str, repositoryUri: str }),
-    imageDetails: obj({ registryId: str, repositoryName: str, imageDigest: str, imageTags: strings, imagePushedAt: date }),
+    imageDetails: obj({ registryId: str, repositoryName: str, imageDigest: str, imageTags: strings, imagePushedAt: date, imageSizeInBytes: num }),
     images: obj({ registryId: str, repositoryName: str, imageId: obj({ imageDigest: str, imageTag: str }), imageManifest: str, imageManifestMediaType: str }),
     repositoryPolicies: obj({ registryId: str, repositoryName: str, policyText: str }),
     pullThroughCacheRules: obj({ ecrRepositoryPrefix: str, upstreamRegistryUrl: str, registryId: str, credentialArn: str }),

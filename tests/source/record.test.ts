@@ -28,7 +28,7 @@ async function liveDiagnosis(snapshot: Snapshot, record = false) {
   const live = await createLiveSource({ region: snapshot.region, clients: mockedClients(account) });
   const source = record ? recordingSource(live) : live;
   const { report } = await diagnoseTask(source, { task: snapshot.ecs!.tasks![0].taskArn! });
-  return { report, account, recording: record ? await (source as ReturnType<typeof recordingSource>).snapshot() : undefined };
+  return { report, account, recording: record ? await (source as ReturnType<typeof recordingSource>).recorded() : undefined };
 }
 
 describe.each(DEMOS.map((d) => [d.name, d] as const))("%s", (_name, d) => {
@@ -104,7 +104,7 @@ describe("a recording", () => {
     inner.describeSecret = async () => known({ ARN: "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbCdEf", Name: "prod/db", SecretString: "the-password" } as SecretMetadata);
     const rec = recordingSource(inner);
     await diagnoseTask(rec, { task: s.ecs!.tasks![0].taskArn! });
-    const out = await rec.snapshot();
+    const out = await rec.recorded();
     expect(out.secretsmanager!.secrets).toEqual([{ ARN: "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbCdEf", Name: "prod/db" }]);
     expect(JSON.stringify(out)).not.toContain("the-password");
   });

@@ -6,7 +6,10 @@ import type { Report } from "../../src/model/report.js";
 import { redactSnapshot } from "../../src/source/redact.js";
 import { parseSnapshot } from "../../src/source/snapshot.js";
 import { DEMOS } from "../fixtures/demos.js";
+import { MSG } from "../fixtures/registry-messages.js";
 import { ACCOUNT, diagnoseSnapshot, OTHER_ACCOUNT, world } from "../fixtures/world.js";
+
+const MSG_CROSS_403 = MSG.crossAccount403;
 
 const KEY = "test-key";
 
@@ -108,6 +111,17 @@ describe("redaction", () => {
     const v6 = r.attachments![0].details!.find((x) => x.name === "ipv6Address")!.value!;
     expect(r.stoppedReason).toBe(`CannotPullContainerError: dial tcp ${v4}:443: i/o timeout, and [${v6}]:443`);
     expect(v4).not.toBe("10.0.1.15");
+  });
+
+  it("redacts a recorded error's resource as its collection, so it still covers the same resource", async () => {
+    const s = world().crossAccountImage("unreadable").failingWith(MSG_CROSS_403).build();
+    const r = redactSnapshot(s, { key: KEY });
+    const repo = r.snapshot.ecr!.repositories!.find((x) => x.registryId !== r.snapshot.accountId)!;
+    expect(r.snapshot.errors![0].resource).toBe(repo.repositoryArn);
+    const before = (await diagnoseSnapshot(s)).report;
+    const after = (await diagnoseSnapshot(r.snapshot)).report;
+    expect(ranking(after)).toEqual(ranking(before));
+    expect(after.skipped.map((k) => k.reason)).toEqual(before.skipped.map((k) => r.text(k.reason)));
   });
 
   it("gives another mapping under another key, and the same under the same key", () => {
