@@ -1,7 +1,8 @@
 import { shortRef } from "../src/analysis/image-ref.js";
 import { defineDiagnostic, fail, notApplicable, pass, skip } from "../src/diagnostic.js";
 import type { ImageDetail } from "../src/model/aws.js";
-import { DOCS, ecrImages } from "../src/model/queries.js";
+import { unknownReason } from "../src/model/fact.js";
+import { DOCS, ecrImages, messageSaysMissing } from "../src/model/queries.js";
 
 /** Tags people meant: the closest by name, then the newest. */
 function nearestTags(wanted: string, images: ImageDetail[]): { tag: string; pushedAt?: string }[] {
@@ -28,7 +29,35 @@ export default defineDiagnostic({
     const findings = [];
     for (const i of images) {
       if (i.repository.state === "known" && i.repository.value === null) continue;
-      if (i.image.state !== "known") return skip(`cannot read the images of ${i.ref.repository}`, i.image);
+      if (i.image.state !== "known") {
+        // The registry's own answer stands when nothing readable contradicts it.
+        if (messageSaysMissing(e, i) !== "image") return skip(`cannot read the images of ${i.ref.repository}`, i.image);
+        const wanted = i.ref.digest ?? i.ref.tag ?? "latest";
+        findings.push({
+          severity: "error" as const,
+          certainty: "message" as const,
+          container: i.containers[0],
+          title: `Image ${shortRef(i.ref)} was not found in repository ${i.ref.repository}, says the registry`,
+          explanation:
+            `Container ${i.containers.join(", ")} pulls ${i.ref.raw}, and the registry answered that it has no image ${i.ref.digest ? `with digest ${wanted}` : `tagged ${wanted}`}. ` +
+            `ecs-doctor could not list the repository's images to confirm it (${unknownReason(i.image)}); nothing it could read says otherwise. ` +
+            "The tag was never pushed, was pushed to another repository or region, or was removed by a lifecycle policy.",
+          evidence: [
+            { resource: `container ${i.containers[0]}`, fact: `reason: ${e.failures.find((f) => i.containers.includes(f.container))?.message ?? ""}` },
+            { resource: i.ref.repositoryArn ?? i.ref.repository, fact: `not read: ${unknownReason(i.image)}` },
+          ],
+          fixes: [
+            {
+              summary: `Push ${shortRef(i.ref)} to ${i.ref.host}/${i.ref.repository}, or point the task definition at a tag that exists.`,
+              commands: [
+                `aws ecr describe-images --region ${i.ref.region} --registry-id ${i.ref.registryId} --repository-name ${i.ref.repository} --query 'sort_by(imageDetails,&imagePushedAt)[-5:].[imageTags,imagePushedAt]'`,
+              ],
+              docs: [DOCS.ecrPush],
+            },
+          ],
+        });
+        continue;
+      }
       if (i.image.value) continue;
       // Under a pull through cache rule, an image not yet cached is fetched from upstream on the pull.
       if (i.pullThroughCache.state === "known" && i.pullThroughCache.value) continue;

@@ -1,5 +1,6 @@
 import { defineDiagnostic, fail, pass, skip, notApplicable } from "../src/diagnostic.js";
-import { DOCS, ecrImages } from "../src/model/queries.js";
+import { unknownReason } from "../src/model/fact.js";
+import { DOCS, ecrImages, messageSaysMissing } from "../src/model/queries.js";
 
 /** The image names an ECR repository that does not exist in that registry and region. */
 export default defineDiagnostic({
@@ -13,7 +14,31 @@ export default defineDiagnostic({
     const findings = [];
     const cached: string[] = [];
     for (const i of images) {
-      if (i.repository.state !== "known") return skip(`cannot read repository ${i.ref.repository}`, i.repository);
+      if (i.repository.state !== "known") {
+        // The registry's own answer stands when nothing readable contradicts it.
+        if (messageSaysMissing(e, i) !== "repository") return skip(`cannot read repository ${i.ref.repository}`, i.repository);
+        findings.push({
+          severity: "error" as const,
+          certainty: "message" as const,
+          container: i.containers[0],
+          title: `Repository ${i.ref.repository} does not exist in registry ${i.ref.registryId} (${i.ref.region}), says the registry`,
+          explanation:
+            `Container ${i.containers.join(", ")} pulls ${i.ref.raw}, and the registry answered that repository ${i.ref.repository} does not exist. ` +
+            `ecs-doctor could not confirm it (${unknownReason(i.repository)}); nothing it could read says otherwise. Check the image URI for a misspelt name, the wrong account or the wrong region.`,
+          evidence: [
+            { resource: `container ${i.containers[0]}`, fact: `reason: ${e.failures.find((f) => i.containers.includes(f.container))?.message ?? ""}` },
+            { resource: i.ref.repositoryArn ?? i.ref.raw, fact: `not read: ${unknownReason(i.repository)}` },
+          ],
+          fixes: [
+            {
+              summary: "Correct the image URI in the task definition, or create the repository and push the image.",
+              commands: [`aws ecr describe-repositories --region ${i.ref.region} --registry-id ${i.ref.registryId} --query 'repositories[].repositoryName'`],
+              docs: [DOCS.ecrRepositories, DOCS.ecrPush],
+            },
+          ],
+        });
+        continue;
+      }
       if (i.repository.value) continue;
       // Under a pull through cache rule, ECR creates the repository on the first pull.
       const rule = i.pullThroughCache.state === "known" ? i.pullThroughCache.value : null;

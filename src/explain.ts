@@ -43,7 +43,7 @@ export function suggestionsFor(s: MessageSignals, message = ""): Suggestion[] {
       add("ephemeral-storage-full", 0.55, "the task's ephemeral storage ran out while unpacking the image (Fargate)");
       break;
     case "not-found":
-      if (/repository|name unknown/i.test(s.summary)) {
+      if (s.missing === "repository") {
         add("repository-not-found", 0.8, "the registry says the repository does not exist", "error");
         add("image-not-found", 0.4, "or the tag is missing");
       } else {

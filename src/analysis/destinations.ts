@@ -97,7 +97,8 @@ export function neededDestinations(
     const d = out.find((o) => o.host === f.signals.host) ?? (f.signals.service !== "unknown" ? out.find((o) => o.service === mapService(f.signals.service)) : undefined);
     if (d) {
       d.failed = true;
-      if (f.signals.ip) d.ip = f.signals.ip;
+      // "lookup HOST on 10.0.0.2:53" names the resolver, not where the request was going.
+      if (f.signals.ip && f.signals.port !== 53 && f.signals.kind !== "dns") d.ip = f.signals.ip;
     }
   }
   return out;

@@ -57,6 +57,8 @@ export interface MessageSignals {
   platform?: string;
   secretRef?: string;
   httpStatus?: number;
+  /** For a `not-found`: whether the registry says the repository or the tag/digest is missing. */
+  missing?: "repository" | "image";
   /** True when the text looks cut short by ECS ("..." at the end, or a word cut mid-way). */
   truncated?: boolean;
   summary: string;
@@ -405,6 +407,9 @@ const KIND_RULES: ReadonlyArray<readonly [FailureKind, RegExp]> = [
   ["canceled", /context canceled|RequestCanceled|request canceled|\bcanceled\b/i],
 ];
 
+/** The registry's words for a repository, rather than a tag, that does not exist. */
+const REPOSITORY_MISSING = /name unknown|RepositoryNotFoundException|repository with name \S+ does not exist|repository \S+ not found/i;
+
 function detectKind(text: string, scope: Scope, httpStatus: number | undefined): FailureKind {
   if (scope === "assume-role") return "assume-role";
   for (const [kind, re] of KIND_RULES) {
@@ -590,7 +595,7 @@ function summarise(s: Omit<MessageSignals, "summary">, text: string): string {
       break;
     }
     case "not-found":
-      head = s.stage === "logs" ? "CloudWatch log group not found" : `image not found${s.imageRef ? `: ${s.imageRef}` : ""}`;
+      head = s.stage === "logs" ? "CloudWatch log group not found" : `${s.missing === "repository" ? "repository" : "image"} not found${s.imageRef ? `: ${s.imageRef}` : ""}`;
       break;
     case "rate-limit":
       head = `${label || "registry"} rate limit reached`;
@@ -644,6 +649,7 @@ function parse(text: string): MessageSignals {
   const secretRef = extractSecretRef(text, deniedResource);
 
   const kind = detectKind(kindText, scope, httpStatus);
+  const missing = kind === "not-found" ? (REPOSITORY_MISSING.test(text) ? "repository" : "image") : undefined;
   const where = detectService(text, scope, url, imageRef, deniedAction, redactedLayer);
   const stage = detectStage(text, scope, kind, where.service, url, deniedAction);
 
@@ -664,6 +670,7 @@ function parse(text: string): MessageSignals {
     ...(secretRef !== undefined && { secretRef }),
     ...(httpStatus !== undefined && { httpStatus }),
     ...(truncated && { truncated }),
+    ...(missing !== undefined && { missing }),
   };
   const summary = clip(summarise(signals, text), 200) || "unreadable stop reason";
   return { ...signals, summary };

@@ -94,3 +94,9 @@ export function quote(message: string, max = 240): string {
   const m = message.replace(/\s+/g, " ").trim();
   return `"${m.length > max ? `${m.slice(0, max - 1)}…` : m}"`;
 }
+
+/** What the failure messages of an image's containers say is missing at the registry, if anything. */
+export function messageSaysMissing(e: Evidence, image: ImageEvidence): "repository" | "image" | undefined {
+  const failure = e.failures.find((f) => image.containers.includes(f.container) && f.signals.kind === "not-found" && f.signals.stage !== "logs");
+  return failure?.signals.missing;
+}

@@ -208,3 +208,17 @@ describe("parseMessage, linear time", () => {
     expect(elapsed).toBeLessThan(250);
   });
 });
+
+describe("what a 'not found' says is missing", () => {
+  it.each([
+    ["CannotPullContainerError: Error response from daemon: repository 123456789012.dkr.ecr.us-east-1.amazonaws.com/wbe not found: name unknown: The repository with name 'wbe' does not exist in the registry with id '123456789012'", "repository"],
+    ["CannotPullContainerError: Error response from daemon: manifest for 123456789012.dkr.ecr.us-east-1.amazonaws.com/web:9.9 not found: manifest unknown: Requested image not found", "image"],
+    ["CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref 123456789012.dkr.ecr.us-east-1.amazonaws.com/web:1.4.2: 123456789012.dkr.ecr.us-east-1.amazonaws.com/web:1.4.2: not found", "image"],
+  ])("%s -> %s", (message, missing) => {
+    expect(parseMessage(message)).toMatchObject({ kind: "not-found", missing });
+  });
+
+  it("says nothing is missing for other kinds", () => {
+    expect(parseMessage("CannotPullContainerError: toomanyrequests: You have reached your pull rate limit.").missing).toBeUndefined();
+  });
+});

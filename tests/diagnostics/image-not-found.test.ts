@@ -42,4 +42,15 @@ describe(ID, () => {
     const { report } = await diagnoseSnapshot(world().denied("ecr:DescribeImages", ["ecr", "imageDetails"]).build());
     expect(report.skipped.find((s) => s.check === ID)?.reason).toContain("ecr:DescribeImages");
   });
+
+  it("fires as an error on the registry's 'not found' when the images cannot be described, saying what could not be read", async () => {
+    const { report } = await diagnoseSnapshot(world().denied("ecr:DescribeImages", ["ecr", "imageDetails"]).failingWith(MESSAGES.manifestUnknown).build());
+    expect(report.findings[0]).toMatchObject({ id: ID, severity: "error" });
+    expect(report.findings[0].evidence.map((x) => x.fact).join("\n")).toContain("ecr:DescribeImages was denied");
+  });
+
+  it("does not take a missing repository's message as a missing tag when the images cannot be described", async () => {
+    const { report } = await diagnoseSnapshot(world().denied("ecr:DescribeImages", ["ecr", "imageDetails"]).failingWith(MESSAGES.repoNotFound).build());
+    expect(report.findings.map((f) => f.id)).not.toContain(ID);
+  });
 });

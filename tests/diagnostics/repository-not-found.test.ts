@@ -34,6 +34,17 @@ describe(ID, () => {
     expect(report.skipped.find((s) => s.check === ID)?.reason).toContain("ecr:DescribeRepositories");
   });
 
+  it("fires as an error on the registry's 'repository does not exist' when repositories cannot be described", async () => {
+    const { report } = await diagnoseSnapshot(world().denied("ecr:DescribeRepositories", ["ecr", "repositories"]).failingWith(MESSAGES.repoNotFound).build());
+    expect(report.findings[0]).toMatchObject({ id: ID, severity: "error" });
+    expect(report.findings[0].evidence.map((x) => x.fact).join("\n")).toContain("ecr:DescribeRepositories was denied");
+  });
+
+  it("does not take a missing tag's message as a missing repository when repositories cannot be described", async () => {
+    const { report } = await diagnoseSnapshot(world().denied("ecr:DescribeRepositories", ["ecr", "repositories"]).failingWith(MESSAGES.manifestUnknown).build());
+    expect(report.findings.map((f) => f.id)).not.toContain(ID);
+  });
+
   it("does not apply to an image outside ECR", async () => {
     expect(check.check(await evidenceOf(world().withImage("nginx:1.27"))).status).toBe("n/a");
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import d from "../../diagnostics/vpc-dns-disabled.js";
-import { evidenceOf, rankedIds, world } from "../fixtures/world.js";
+import { diagnoseSnapshot, evidenceOf, rankedIds, world } from "../fixtures/world.js";
 import { DNS_MESSAGE } from "../fixtures/network.js";
 
 describe("vpc-dns-disabled", () => {
@@ -22,6 +22,13 @@ describe("vpc-dns-disabled", () => {
     expect((await rankedIds(w))[0]).toBe("vpc-dns-disabled");
     const r = d.check(await evidenceOf(w));
     expect(r.status === "fail" && r.findings[0].fixes[0].commands![0]).toContain("--enable-dns-support");
+  });
+
+  it("reads the resolver's address in 'lookup … on 10.0.0.2:53' as the resolver, not as where the pull was going", async () => {
+    const message = `CannotPullContainerError: Error response from daemon: Get "https://123456789012.dkr.ecr.us-east-1.amazonaws.com/v2/": dial tcp: lookup 123456789012.dkr.ecr.us-east-1.amazonaws.com on 10.0.0.2:53: read udp 10.0.1.37:45012->10.0.0.2:53: i/o timeout`;
+    const { report } = await diagnoseSnapshot(world().withVpcDns({ EnableDnsSupport: false }).failingWith(message).build());
+    expect(report.findings[0].id).toBe("vpc-dns-disabled");
+    expect(report.findings.filter((f) => f.severity === "error").map((f) => f.id)).not.toContain("no-route-to-registry");
   });
 
   it("does not fire when enableDnsHostnames is off on a NAT path (nothing relies on private DNS)", async () => {

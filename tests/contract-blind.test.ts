@@ -1,0 +1,23 @@
+// Acceptance: snapshots written from the contract alone, by someone who had
+// not read this code (tests/contract-blind/), each with the finding that must
+// rank first and the ids that must not be errors.
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { parseSnapshot } from "../src/source/snapshot.js";
+import { diagnoseSnapshot } from "./fixtures/world.js";
+
+interface Case { file: string; expectTop: string; mustNotBeErrors?: string[]; why: string }
+
+const dir = new URL("contract-blind/", import.meta.url);
+const cases: Case[] = JSON.parse(readFileSync(new URL("manifest.json", dir), "utf8"));
+
+describe("snapshots written from the contract alone", () => {
+  it.each(cases.map((c) => [c.file, c] as const))("%s", async (file, c) => {
+    const snapshot = parseSnapshot(JSON.parse(readFileSync(new URL(file, dir), "utf8")), file);
+    const { report } = await diagnoseSnapshot(snapshot);
+    const ids = report.findings.map((f) => `${f.id}:${f.severity}`);
+    expect(ids[0]?.split(":")[0], `${c.why}\nranked: ${ids.join(", ")}`).toBe(c.expectTop);
+    const errors = report.findings.filter((f) => f.severity === "error").map((f) => f.id);
+    for (const id of c.mustNotBeErrors ?? []) expect(errors, `${id} must not be an error`).not.toContain(id);
+  });
+});
