@@ -68,7 +68,8 @@ for (const r of rows) {
 const med = (k: keyof Omit<Row, "name">) => median(rows.map((r) => r[k]));
 console.log(`  ${"median".padEnd(34)} ${String(med("calls")).padStart(5)} ${String(med("rounds")).padStart(6)} ${String(med("sdkCalls")).padStart(5)} ${String(med("sdkRounds")).padStart(10)} ${sec(med("wallMs")).padStart(8)}\n`);
 const worst = (k: keyof Omit<Row, "name">) => rows.reduce((a, b) => (b[k] > a[k] ? b : a));
-target("one diagnosis: dependent rounds <= 4 (every demo)", worst("rounds").rounds <= 4, `worst ${worst("rounds").rounds} (${worst("rounds").name}), SDK-level worst ${worst("sdkRounds").sdkRounds}`);
+// The SDK-level count is the honest one: a source call may chain SDK requests of its own.
+target("one diagnosis: dependent rounds <= 4 (every demo, SDK requests)", worst("sdkRounds").sdkRounds <= 4, `worst ${worst("sdkRounds").sdkRounds} (${worst("sdkRounds").name}); source calls worst ${worst("rounds").rounds}`);
 target("one diagnosis: calls <= 30 (every demo)", worst("calls").calls <= 30, `worst ${worst("calls").calls} (${worst("calls").name}), SDK requests worst ${worst("sdkCalls").sdkCalls}`);
 target(`one diagnosis: wall < ${sec(600 * scale)} (every demo)`, worst("wallMs").wallMs < 600 * scale, `worst ${sec(worst("wallMs").wallMs)} (${worst("wallMs").name}), median ${sec(med("wallMs"))}`);
 

@@ -4,6 +4,7 @@
 // known absent, a call that could not be made is unknown with its call name.
 // Imported lazily (src/source/open.ts): loading the SDK is slow.
 
+import { awsManagedPolicyDocument } from "../analysis/managed-policies.js";
 import {
   DescribeEgressOnlyInternetGatewaysCommand, DescribeDhcpOptionsCommand, DescribeInstancesCommand,
   DescribeInternetGatewaysCommand, DescribeManagedPrefixListsCommand, DescribeNatGatewaysCommand,
@@ -421,18 +422,25 @@ class LiveSource implements Source {
   describeManagedPrefixLists(ids: string[]): Promise<Fact<ManagedPrefixList[]>> {
     const call = "ec2:DescribeManagedPrefixLists";
     return this.fact(call, async () => {
+      // The entries need only the id: asked alongside the lists, they save a dependent round trip.
+      const entriesP = Promise.all(ids.map((PrefixListId) =>
+        this.pages("ec2:GetManagedPrefixListEntries", (NextToken, abortSignal) =>
+          this.c.ec2.send(new GetManagedPrefixListEntriesCommand({ PrefixListId, NextToken }), { abortSignal }),
+        (out) => [out.Entries, out.NextToken]).then((entries) => entries.map((e) => ({ Cidr: e.Cidr }))),
+      ));
+      // Awaited below, unless the lists fail first: never an unhandled rejection.
+      entriesP.catch(() => undefined);
       const lists = await inBatches(ids, 200, (batch) =>
         this.pages(call, (NextToken, abortSignal) =>
           this.c.ec2.send(new DescribeManagedPrefixListsCommand({ Filters: byFilter("prefix-list-id", batch), NextToken }), { abortSignal }),
         (out) => [out.PrefixLists, out.NextToken]));
       // A list without its entries would mislead route and rule matching: a failure here fails the whole.
-      return Promise.all(lists.map(async (list) => ({
+      const entries = await entriesP;
+      return lists.map((list) => ({
         PrefixListId: list.PrefixListId,
         PrefixListName: list.PrefixListName,
-        Entries: (await this.pages("ec2:GetManagedPrefixListEntries", (NextToken, abortSignal) =>
-          this.c.ec2.send(new GetManagedPrefixListEntriesCommand({ PrefixListId: list.PrefixListId, NextToken }), { abortSignal }),
-        (out) => [out.Entries, out.NextToken])).map((e) => ({ Cidr: e.Cidr })),
-      })));
+        Entries: entries[ids.indexOf(list.PrefixListId ?? "")] ?? [],
+      }));
     });
   }
 
@@ -563,7 +571,9 @@ class LiveSource implements Source {
         attached && Promise.all(attached.map(async (p) => ({
           PolicyName: p.PolicyName,
           PolicyArn: p.PolicyArn,
-          Document: p.PolicyArn ? await this.managedPolicy(p.PolicyArn) : undefined,
+          // AWS managed pull policies are known documents (src/analysis/managed-policies.ts, filled in
+          // where Document is absent): reading them would cost two more dependent round trips.
+          Document: p.PolicyArn && !awsManagedPolicyDocument(p.PolicyArn) ? await this.managedPolicy(p.PolicyArn) : undefined,
         }))),
         inline && Promise.all(inline.map(async (PolicyName) => ({
           PolicyName,
