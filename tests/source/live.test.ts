@@ -246,6 +246,15 @@ describe("joins and reshapes", () => {
     expect(m.iam.commandCalls(ListAttachedRolePoliciesCommand)[1].args[0].input.Marker).toBe("m1");
   });
 
+  it("does not re-read a known AWS managed pull policy: its document is published, and reading it costs two round trips", async () => {
+    arrangeRole();
+    const managed = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy";
+    m.iam.on(ListAttachedRolePoliciesCommand).resolves({ AttachedPolicies: [{ PolicyName: "AmazonECSTaskExecutionRolePolicy", PolicyArn: managed }] });
+    const fact = await (await live()).getRole("exec");
+    expect(fact.state === "known" && fact.value?.AttachedPolicies).toEqual([{ PolicyName: "AmazonECSTaskExecutionRolePolicy", PolicyArn: managed, Document: undefined }]);
+    expect(m.iam.commandCalls(GetPolicyCommand).map((c) => c.args[0].input.PolicyArn)).not.toContain(managed);
+  });
+
   it("leaves out a policy list it cannot read, and is unknown only when GetRole fails", async () => {
     arrangeRole();
     m.iam.on(ListRolePoliciesCommand).rejects(awsError("AccessDenied"));
