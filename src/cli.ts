@@ -10,7 +10,7 @@ import { type OutputFormat, render } from "./render/index.js";
 import { COLOR, PLAIN, wantsColor } from "./render/style.js";
 import { openSource } from "./source/open.js";
 import type { Source } from "./source/source.js";
-import { formatTrace, type TraceEvent, tracedSource } from "./source/trace.js";
+import { formatTrace, STAGE_OF_SERVICE, type TraceEvent, tracedSource } from "./source/trace.js";
 import { parseTaskLocator } from "./collect/task.js";
 import { listDemos, demoPath } from "./demos.js";
 import { startSpinner } from "./spinner.js";
@@ -81,8 +81,8 @@ async function runDiagnosis(task: string | undefined, opts: DiagnoseOptions): Pr
     source = await openSource({ region: opts.region, regionHint: parsed.region, profile: opts.profile, timeoutMs: opts.timeout * 1000 });
   }
   const events: TraceEvent[] = [];
-  const traced = tracedSource(source, events);
   const spinner = source.kind === "live" ? startSpinner("Reading the task") : undefined;
+  const traced = tracedSource(source, events, undefined, (service) => spinner?.text(STAGE_OF_SERVICE[service] ?? "Reading"));
   try {
     const { report } = await diagnoseTask(traced, { task: locatorTask!, cluster: opts.cluster });
     spinner?.stop();

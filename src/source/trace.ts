@@ -27,12 +27,23 @@ function outcomeOf(f: Fact<unknown>): TraceOutcome {
   return "error";
 }
 
-export function tracedSource(source: Source, events: TraceEvent[], t0 = performance.now()): Source {
+/** What the spinner says while calls to a service run. */
+export const STAGE_OF_SERVICE: Record<string, string> = {
+  ecs: "Reading the task",
+  ec2: "Following the network path",
+  ecr: "Checking the registry",
+  iam: "Checking IAM",
+  secretsmanager: "Checking secrets",
+  ssm: "Checking secrets",
+};
+
+export function tracedSource(source: Source, events: TraceEvent[], t0 = performance.now(), onCall?: (service: string, method: string) => void): Source {
   return new Proxy(source, {
     get(target, prop, receiver) {
       const value = Reflect.get(target, prop, receiver);
       if (typeof value !== "function" || prop === "accountId" || typeof prop !== "string") return value;
       return async (...args: unknown[]) => {
+        onCall?.(serviceOf(prop), prop);
         const start = performance.now();
         const result = (await value.apply(target, args)) as Fact<unknown>;
         const call = result.state === "unknown" ? result.call : "";
