@@ -5,6 +5,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { manyTasks } from "./fixtures/many-tasks.js";
 import { world } from "./fixtures/world.js";
 
 const BIN = join(process.cwd(), "bin/ecs-doctor.js");
@@ -133,6 +134,32 @@ describe("input it cannot diagnose from: exit 2 and one line on stderr", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/credentials/i);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
+  });
+});
+
+describe("ecs-doctor scan --snapshot", () => {
+  const many = snapshotFile("many.json", manyTasks(12));
+
+  it("prints one line per cause with its count and services, and exits 1 when a task has an error", async () => {
+    const r = await run(["scan", "--snapshot", many]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/12 stopped tasks, 8 failed to pull or start/);
+    expect(r.stdout).toMatch(/4 × image-not-found {2}\(services: web\)/);
+    expect(r.stdout).toMatch(/4 × no-route-to-registry {2}\(services: api\)/);
+  });
+
+  it("prints ecs-doctor-scan/1 with one contract report per task and the groups by count", async () => {
+    const r = await run(["scan", "--snapshot", many, "--output", "json"]);
+    const scan = JSON.parse(r.stdout);
+    expect(scan.format).toBe("ecs-doctor-scan/1");
+    expect(scan.groups.map((g: { id: string; count: number }) => [g.id, g.count])).toEqual([["image-not-found", 4], ["no-route-to-registry", 4]]);
+    for (const report of scan.reports) expect(await checkReport(JSON.stringify(report))).toMatch(/^report ok/);
+  });
+
+  it("rejects a --since it cannot read with exit 2", async () => {
+    const r = await run(["scan", "--snapshot", many, "--since", "soon"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--since/);
   });
 });
 
