@@ -154,7 +154,10 @@ function brokenFinding(e: Evidence, origin: PullOrigin, broken: DestinationPath[
       (ipv6
         ? "The subnet is IPv6-only and nothing sends ::/0 to an egress-only internet gateway (or another way out). "
         : "There is no default route to an internet gateway, NAT gateway, transit gateway or peering connection, and no VPC endpoint that serves the registry. ") +
-      "The connection attempts go nowhere and time out, which is the i/o timeout the task reports." +
+      // Only a message that timed out is the timeout "the task reports" (a preflight has none).
+      (e.failures.some((f) => f.signals.kind === "timeout" || f.signals.kind === "canceled")
+        ? "The connection attempts go nowhere and time out, which is the timeout the task reports."
+        : "Connection attempts would go nowhere and time out.") +
       originNote(e, origin),
     evidence: [
       { resource: tableId, fact: `${routeTableRole(e, origin)}: ${local ? `only the local route covers ${first.destination.ip}` : `no route covers ${lookedUp(first)}`}; ${routeTableFact(e)}` },
