@@ -22,15 +22,33 @@ function severity(f: Finding, s: Style): string {
   return f.severity === "error" ? s.red(label) : f.severity === "warning" ? s.yellow(label) : s.cyan(label);
 }
 
-export function hopLine(hops: Hop[], s: Style = PLAIN): string {
-  return hops
-    .map((h) => {
-      const m = MARK[h.status];
-      const colored = h.status === "pass" ? s.green(m) : h.status === "fail" ? s.red(m) : s.yellow(m);
-      const note = h.note && h.status !== "pass" ? ` ${s.dim(`(${h.note})`)}` : "";
-      return `${colored} ${h.label} ${h.id === h.label ? "" : s.dim(h.id)}`.trimEnd() + note;
-    })
-    .join(" → ");
+function hopText(h: Hop, s: Style): { text: string; length: number } {
+  const m = MARK[h.status];
+  const colored = h.status === "pass" ? s.green(m) : h.status === "fail" ? s.red(m) : s.yellow(m);
+  const note = h.note && h.status !== "pass" ? ` (${h.note})` : "";
+  const id = h.id === h.label ? "" : ` ${h.id}`;
+  return { text: `${colored} ${h.label}${id ? ` ${s.dim(h.id)}` : ""}${note ? s.dim(note) : ""}`, length: 2 + h.label.length + id.length + note.length };
+}
+
+/** The hops of one path, joined by arrows and folded at `width` between hops. */
+export function hopLine(hops: Hop[], s: Style = PLAIN, width = Number.POSITIVE_INFINITY, indent = "  "): string {
+  const lines: string[] = [];
+  let line = "";
+  let length = indent.length;
+  for (const [i, h] of hops.entries()) {
+    const { text, length: n } = hopText(h, s);
+    const joint = i === 0 ? "" : " → ";
+    if (line && length + joint.length + n > width) {
+      lines.push(`${line} →`);
+      line = `${indent}  ${text}`;
+      length = indent.length + 2 + n;
+    } else {
+      line = `${line || indent}${joint}${text}`;
+      length += joint.length + n;
+    }
+  }
+  if (line) lines.push(line);
+  return lines.join("\n");
 }
 
 export function renderText(r: Report, s: Style = PLAIN, width = 100): string {
@@ -55,7 +73,7 @@ export function renderText(r: Report, s: Style = PLAIN, width = 100): string {
   }
   if (r.path && r.path.length > 0) {
     out.push("", s.bold("Path"));
-    for (const p of r.path) out.push(`  ${hopLine(p.hops, s)}`);
+    for (const p of r.path) out.push(hopLine(p.hops, s, width));
   }
   out.push("");
   if (r.findings.length === 0) out.push(s.green("No problem found."));
