@@ -49,7 +49,7 @@ export interface LiveClients {
 
 export interface LiveSourceOptions {
   region?: string;
-  /** The region of the task ARN, used when nothing else names one. */
+  /** The region a full ARN names: where the task is, so it outranks the environment's and profile's default. */
   regionHint?: string;
   profile?: string;
   /** Budget for every call of the run, from createLiveSource on (default 30 s). */
@@ -681,7 +681,8 @@ async function configuredRegion(profile: string | undefined): Promise<string | u
 export async function createLiveSource(options: LiveSourceOptions = {}): Promise<Source> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const env = process.env;
-  const region = options.region || env.AWS_REGION || env.AWS_DEFAULT_REGION || (await configuredRegion(options.profile)) || options.regionHint;
+  // An ARN says where the task is: a default region from the environment or profile must not send us elsewhere.
+  const region = options.region || options.regionHint || env.AWS_REGION || env.AWS_DEFAULT_REGION || (await configuredRegion(options.profile));
   if (!region) throw new UsageError("no AWS region: pass --region, set AWS_REGION, or give the full task ARN (it names its region)");
   // One config for every client. Endpoints are left to the SDK, so
   // AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> keep working.

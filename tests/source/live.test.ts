@@ -384,16 +384,16 @@ describe("region", () => {
     await expect(createLiveSource({})).rejects.toThrow(/--region.*AWS_REGION.*task ARN/);
   });
 
-  it("comes from --region, then AWS_REGION / AWS_DEFAULT_REGION, then the profile, then the task ARN", async () => {
+  it("comes from --region, then the task ARN (it says where the task is), then AWS_REGION / AWS_DEFAULT_REGION, then the profile", async () => {
     const dir = isolateFromUserConfig();
     writeFileSync(join(dir, "config"), "[profile dev]\nregion = eu-west-3\n");
-    expect((await createLiveSource({ regionHint: "ap-south-1" })).region).toBe("ap-south-1");
-    expect((await createLiveSource({ profile: "dev", regionHint: "ap-south-1" })).region).toBe("eu-west-3");
+    expect((await createLiveSource({ profile: "dev" })).region).toBe("eu-west-3");
     vi.stubEnv("AWS_DEFAULT_REGION", "eu-north-1");
-    expect((await createLiveSource({ profile: "dev", regionHint: "ap-south-1" })).region).toBe("eu-north-1");
+    expect((await createLiveSource({ profile: "dev" })).region).toBe("eu-north-1");
     vi.stubEnv("AWS_REGION", "eu-central-1");
     expect((await createLiveSource({ profile: "dev" })).region).toBe("eu-central-1");
-    expect((await createLiveSource({ region: "us-west-2", profile: "dev" })).region).toBe("us-west-2");
+    expect((await createLiveSource({ profile: "dev", regionHint: "ap-south-1" })).region).toBe("ap-south-1");
+    expect((await createLiveSource({ region: "us-west-2", profile: "dev", regionHint: "ap-south-1" })).region).toBe("us-west-2");
   });
 
   it("gives every client one config: region, profile, adaptive retries, user agent", async () => {
