@@ -7,7 +7,6 @@ import { DIAGNOSTICS } from "../diagnostics/index.js";
 import { type MessageSignals, parseMessage } from "./analysis/message.js";
 import type { FindingId, Severity } from "./diagnostic.js";
 import type { Report } from "./model/report.js";
-import { quote } from "./model/queries.js";
 import { rankFindings } from "./report.js";
 
 interface Suggestion {
@@ -17,9 +16,47 @@ interface Suggestion {
   why: string;
 }
 
-const NETWORK_TIMEOUT: [FindingId, number][] = [
-  ["no-route-to-registry", 0.45], ["vpc-endpoint-missing", 0.4], ["public-ip-missing", 0.35], ["security-group-egress-blocked", 0.3],
-  ["nat-gateway-no-internet", 0.3], ["route-blackhole", 0.28], ["network-acl-blocks", 0.25], ["vpc-endpoint-security-group-blocks", 0.25],
+/** Each cause in a line, as findings.md puts it: the title of a suggestion. */
+const CAUSE: Record<FindingId, string> = {
+  "no-route-to-registry": "The subnet has no route to the registry",
+  "public-ip-missing": "The task has no public IP behind an internet gateway",
+  "route-blackhole": "The route points at a gateway that is gone",
+  "nat-gateway-no-internet": "The NAT gateway cannot reach the internet",
+  "vpc-endpoint-missing": "A VPC endpoint the pull needs is missing",
+  "vpc-endpoint-private-dns-disabled": "The ECR endpoints have private DNS off",
+  "vpc-dns-disabled": "The VPC has DNS support or DNS hostnames off",
+  "custom-dns-resolution": "Custom DNS servers do not resolve the registry",
+  "vpc-endpoint-security-group-blocks": "The endpoints' security groups do not admit the task",
+  "vpc-endpoint-policy-denies": "An endpoint policy does not allow the pull",
+  "security-group-egress-blocked": "The task's security groups allow no outbound HTTPS",
+  "network-acl-blocks": "The subnet's network ACL blocks HTTPS or its return traffic",
+  "execution-role-missing": "The execution role is missing",
+  "execution-role-not-assumable": "ECS cannot assume the execution role",
+  "pull-role-lacks-ecr-permissions": "The role that pulls lacks ECR permissions",
+  "ecr-repository-policy-denies": "The repository policy does not let this account pull",
+  "repository-not-found": "The repository does not exist",
+  "image-not-found": "The tag or digest does not exist",
+  "image-platform-mismatch": "The image has no variant for the task's platform",
+  "registry-rate-limited": "The registry refused for rate",
+  "registry-credentials-missing": "The private registry needs credentials the task does not give",
+  "registry-credentials-unreadable": "The registry credentials' secret cannot be read",
+  "secrets-unreadable": "A secret the task names cannot be read",
+  "container-instance-disk-full": "The container instance's disk is full",
+  "ephemeral-storage-full": "The task's ephemeral storage is full",
+  "unexplained-pull-failure": "The message alone does not settle the cause",
+  "not-a-pull-failure": "The task did not stop for an image pull",
+};
+
+/** What a request that never got an answer suggests, cause by cause. */
+const NETWORK_TIMEOUT: [FindingId, number, string][] = [
+  ["no-route-to-registry", 0.45, "a private subnet whose route table has no NAT gateway, internet gateway or VPC endpoints sends the request nowhere"],
+  ["vpc-endpoint-missing", 0.4, "a VPC without a way out needs ecr.api, ecr.dkr and the S3 gateway endpoint (layers live in S3)"],
+  ["public-ip-missing", 0.35, "a task in a public subnet needs a public IP for the internet gateway to carry its traffic"],
+  ["security-group-egress-blocked", 0.3, "the task's security groups may allow no outbound TCP 443"],
+  ["nat-gateway-no-internet", 0.3, "the NAT gateway may itself have no route to an internet gateway, or be a private NAT gateway"],
+  ["route-blackhole", 0.28, "the default route may point at a NAT gateway that was deleted"],
+  ["network-acl-blocks", 0.25, "the subnet's network ACL may deny TCP 443 out or the ephemeral ports back"],
+  ["vpc-endpoint-security-group-blocks", 0.25, "the endpoints' security groups may not admit the task on TCP 443"],
 ];
 
 export function suggestionsFor(s: MessageSignals, message = ""): Suggestion[] {
@@ -102,7 +139,8 @@ export function suggestionsFor(s: MessageSignals, message = ""): Suggestion[] {
     case "canceled":
     case "refused":
     case "reset":
-      for (const [id, c] of NETWORK_TIMEOUT) add(id, c, "requests that time out usually have no path out");
+      // Layers come from S3: a timeout there, with the registry reached, points at the S3 gateway endpoint.
+      for (const [id, c, why] of NETWORK_TIMEOUT) add(id, s.service === "s3" && id === "vpc-endpoint-missing" ? 0.5 : c, why);
       break;
     default:
       break;
@@ -121,9 +159,9 @@ export function explainMessage(message: string): Report {
       severity: x.severity,
       certainty: "message" as const,
       confidence: x.confidence,
-      title: d ? `${x.severity === "error" ? "Likely" : "Possible"}: ${idTitle(x.id)}` : idTitle(x.id),
+      title: x.severity === "warning" ? `Possible: ${CAUSE[x.id]}` : CAUSE[x.id],
       explanation: `From the message alone (${signals.summary}): ${x.why}. ${x.severity === "error" ? "" : "The message does not prove it; `ecs-doctor <taskArn>` checks the configuration."}`.trim(),
-      evidence: [{ resource: "message", fact: quote(message) }],
+      evidence: [{ resource: signals.host ?? (signals.deniedResource || signals.secretRef || "message"), fact: signals.summary }],
       fixes: d ? [{ summary: `Diagnose the task itself to confirm: ecs-doctor <taskArn>`, docs: d.docs }] : [],
     };
   });
@@ -134,10 +172,9 @@ export function explainMessage(message: string): Report {
     passed: [],
     skipped: [],
     source: { kind: "message" },
+    message,
     signals,
-  } as Report;
+  };
 }
 
-function idTitle(id: FindingId): string {
-  return id.replace(/-/g, " ").replace(/^./, (c) => c.toUpperCase());
-}
+

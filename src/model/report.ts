@@ -1,3 +1,4 @@
+import type { MessageSignals } from "../analysis/message.js";
 import type { EvidenceItem, FindingId, Fix, Severity } from "../diagnostic.js";
 
 export interface Finding {
@@ -44,6 +45,9 @@ export interface Report {
   findings: Finding[];
   passed: { check: string; title: string }[];
   skipped: { check: string; reason: string }[];
+  /** `explain`: the message judged, and what the parser read in it. */
+  message?: string;
+  signals?: MessageSignals;
   /** The hops of the pull's path, per destination group. */
   path?: { destination: string; hops: Hop[] }[];
   /** What the report was made from. */

@@ -55,6 +55,10 @@ export function renderMarkdown(r: Report): string {
   }
   const chart = mermaid(r);
   if (chart.length > 0) out.push("## Path", "", ...chart, "");
+  if (r.message) {
+    out.push("**Error message**, judged alone (no AWS call):", "", `> ${esc(r.message)}`, "");
+    if (r.signals) out.push(`Read as: ${r.signals.summary} (stage \`${r.signals.stage}\`, kind \`${r.signals.kind}\`${r.signals.host ? `, host \`${r.signals.host}\`` : ""})`, "");
+  }
   out.push("## Findings", "");
   if (r.findings.length === 0) out.push("No problem found.", "");
   for (const f of r.findings) {

@@ -65,6 +65,12 @@ export function renderText(r: Report, s: Style = PLAIN, width = 100): string {
     if (failing.length === 0 && r.task.stoppedReason) out.push(wrapText(`stoppedReason: ${r.task.stoppedReason}`, width - 2, "  "));
   } else if (r.source?.kind === "message") {
     out.push(s.bold("Error message, judged alone (no AWS call):"));
+    if (r.message) out.push(wrapText(r.message, width - 4, "    "));
+    const g = r.signals;
+    if (g) {
+      const read = [`stage ${g.stage}`, `kind ${g.kind}`, g.host && `host ${g.host}`, g.ip && `address ${g.ip}${g.port ? `:${g.port}` : ""}`, g.deniedAction && `denied ${g.deniedAction}`, g.platform && `platform ${g.platform}`];
+      out.push(`  ${s.dim("Read as:")} ${g.summary} (${read.filter(Boolean).join(", ")})`);
+    }
   } else if (r.preflight) {
     const p = r.preflight;
     out.push(s.bold(`Preflight${p.service ? ` of service ${p.service}` : ""}: task definition ${p.taskDefinitionArn.split("/").pop()}, ${p.launchType}`));
