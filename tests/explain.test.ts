@@ -16,7 +16,7 @@ const TOP_BY_KIND: Record<string, string[]> = {
   "assume-role": ["execution-role-not-assumable"],
   "secret-not-found": ["secrets-unreadable", "registry-credentials-unreadable"],
   "invalid-parameter": ["secrets-unreadable", "registry-credentials-unreadable"],
-  timeout: ["no-route-to-registry", "unexplained-pull-failure"],
+  timeout: ["no-route-to-registry", "vpc-endpoint-missing", "unexplained-pull-failure"],
   canceled: ["no-route-to-registry", "unexplained-pull-failure"],
 };
 
@@ -41,6 +41,13 @@ describe("explain", () => {
     expect(r.findings[0].severity).toBe("warning");
     expect(Math.max(...r.findings.map((f) => f.confidence))).toBeLessThan(0.8);
     expect(r.findings.some((f) => f.id === "unexplained-pull-failure" && f.severity === "error")).toBe(true);
+  });
+
+  it("puts the S3 gateway endpoint first for a timeout on a layer, and names the host in the evidence", () => {
+    const layer = corpus.find((c) => c.expect.stage === "layer" && c.expect.kind === "timeout" && c.expect.service === "s3")!;
+    const r = explainMessage(layer.message);
+    expect(r.findings[0].id).toBe("vpc-endpoint-missing");
+    expect(r.message).toBe(layer.message);
   });
 
   it("names the denied action's cause first for an AccessDeniedException", () => {
