@@ -41,3 +41,27 @@ describe("trace", () => {
     expect(lines.map((l) => `${l.service}:${l.operation}`)).toContain("ec2:DescribeRouteTables");
   });
 });
+
+describe("trace outcomes", () => {
+  const trace = async (fn: (s: ReturnType<typeof tracedSource>) => Promise<unknown>, snapshot = world().build()) => {
+    const events: TraceEvent[] = [];
+    await fn(tracedSource(new SnapshotSource(snapshot), events));
+    return events[0];
+  };
+
+  it("names AWS's operation, and says ok for a filter that matched nothing", async () => {
+    expect(await trace((s) => s.describeNatGateways("vpc-none"))).toMatchObject({ service: "ec2", operation: "DescribeNatGateways", outcome: "ok" });
+    expect(await trace((s) => s.describeVpcAttributes("vpc-0aaa"))).toMatchObject({ operation: "DescribeVpcAttribute", outcome: "ok" });
+    expect(await trace((s) => s.listStoppedTasks("prod"))).toMatchObject({ service: "ecs", operation: "ListTasks" });
+  });
+
+  it("says not-found for a named resource that does not exist", async () => {
+    expect(await trace((s) => s.getRole("nobody"))).toMatchObject({ service: "iam", operation: "GetRole", outcome: "not-found" });
+    expect(await trace((s) => s.describeImages("123456789012", "web", [{ imageTag: "nope" }]))).toMatchObject({ outcome: "not-found" });
+  });
+
+  it("says denied for a denied call, and error for one the snapshot did not capture", async () => {
+    expect(await trace((s) => s.describeVpcEndpoints("vpc-0aaa"), world().denied("ec2:DescribeVpcEndpoints", ["ec2", "VpcEndpoints"]).build())).toMatchObject({ outcome: "denied" });
+    expect(await trace((s) => s.describeVpcEndpoints("vpc-0aaa"), world().mutate((x) => delete x.ec2!.VpcEndpoints).build())).toMatchObject({ outcome: "error" });
+  });
+});

@@ -16,15 +16,34 @@ export interface TraceEvent {
   params?: string;
 }
 
-function outcomeOf(f: Fact<unknown>): TraceOutcome {
+/** Calls that name the resources they ask for: an empty answer means those do not exist. */
+const NAMES_ITS_RESOURCES = new Set([
+  "describeTasks", "describeTaskDefinition", "describeServices", "describeContainerInstances", "describeSubnets", "describeVpcs",
+  "describeNetworkInterfaces", "describeInstances", "describeSecurityGroups", "describeRepositories", "batchGetImage",
+  "getRepositoryPolicy", "getRole", "getInstanceProfile", "describeSecret", "describeParameters",
+]);
+
+function outcomeOf(method: string, args: unknown[], f: Fact<unknown>): TraceOutcome {
   if (f.state === "known") {
     const v = f.value;
-    return v === null || (Array.isArray(v) && v.length === 0) ? "not-found" : "ok";
+    const empty = v === null || (Array.isArray(v) && v.length === 0);
+    // describeImages without image ids lists a repository: empty is an answer, not a miss.
+    const named = NAMES_ITS_RESOURCES.has(method) || (method === "describeImages" && args[2] !== undefined);
+    return empty && named ? "not-found" : "ok";
   }
   if (f.why === "denied") return "denied";
   if (f.why === "throttled") return "throttled";
-  if (f.why === "not-captured") return "not-found";
   return "error";
+}
+
+/** Source methods whose AWS operation has another name. */
+const OPERATION_OF: Record<string, string> = {
+  listStoppedTasks: "ListTasks",
+  describeVpcAttributes: "DescribeVpcAttribute",
+};
+
+function operationOf(method: string): string {
+  return OPERATION_OF[method] ?? method.charAt(0).toUpperCase() + method.slice(1);
 }
 
 /** What the spinner says while calls to a service run. */
@@ -50,10 +69,10 @@ export function tracedSource(source: Source, events: TraceEvent[], t0 = performa
         const [service, operation] = call ? call.split(":") : ["", ""];
         events.push({
           service: service || serviceOf(prop),
-          operation: operation || prop.charAt(0).toUpperCase() + prop.slice(1),
+          operation: operation || operationOf(prop),
           startMs: Math.round((start - t0) * 10) / 10,
           durationMs: Math.round((performance.now() - start) * 10) / 10,
-          outcome: outcomeOf(result),
+          outcome: outcomeOf(prop, args, result),
           params: args.map((a) => (typeof a === "string" ? a : Array.isArray(a) ? a.map((x) => (typeof x === "string" ? x : JSON.stringify(x))).join(",") : a === undefined ? "" : JSON.stringify(a))).filter(Boolean).join(" "),
         });
         return result;
