@@ -10,6 +10,8 @@ export default defineDiagnostic({
   title: "The task definition names an execution role that exists, where the task needs one",
   docs: [DOCS.executionRole],
   messageKinds: ["unauthorized", "access-denied", "forbidden", "assume-role", "unknown"],
+  // No `stages`: with no role there are no credentials, and the registry refuses wherever it first asks
+  // for them (the token, the manifest, or for some registries the layers); the secrets go unread too.
   check(e) {
     const needs: string[] = [];
     if (e.launchType === "FARGATE" && ecrImages(e).length > 0) needs.push(`pulling ${ecrImages(e).map((i) => i.ref.repository).join(", ")} from private ECR on Fargate`);

@@ -24,6 +24,8 @@ export default defineDiagnostic({
   title: "The execution role's trust policy lets ecs-tasks.amazonaws.com assume it",
   docs: [DOCS.executionRole, IAM_DOCS.roleTrust],
   messageKinds: ["assume-role", "access-denied", "unauthorized"],
+  // ECS assumes the role for the token and the secrets: a manifest or layer message shows it got them.
+  stages: ["execution-role", "registry-auth", "secrets", "logs"],
   check(e) {
     if (!e.executionRoleArn || e.executionRoleTrust === null) return notApplicable;
     const trust = e.executionRoleTrust;

@@ -3,7 +3,7 @@ import { type DraftFinding, defineDiagnostic, fail, notApplicable, pass } from "
 import { createDefaultRouteCommand, replaceDefaultRouteCommand } from "../src/fixes.js";
 import type { DestinationPath } from "../src/model/evidence.js";
 import { factValue } from "../src/model/fact.js";
-import { hostsText, isCheckResult, networkPaths, originEvidence, originNote } from "../src/model/network-queries.js";
+import { endpointsNote, hostsText, isCheckResult, networkPaths, originEvidence, originNote, undecided } from "../src/model/network-queries.js";
 import { DOCS, originLabel } from "../src/model/queries.js";
 import { routesText } from "../src/analysis/routes.js";
 
@@ -20,6 +20,8 @@ export default defineDiagnostic({
     const viaNat = paths.filter((p) => p.via === "internet" && p.route?.target.kind === "nat-gateway" && !p.route.blackhole && p.nat?.natGateway);
     if (viaNat.length === 0) return notApplicable;
     const byNat = new Map<string, DestinationPath[]>();
+    // Paths an unread endpoint could serve go through the NAT gateway only if no endpoint does.
+    const open: DestinationPath[] = [];
     for (const p of viaNat) {
       const id = p.route!.target.id;
       const out = p.nat?.route;
@@ -28,20 +30,23 @@ export default defineDiagnostic({
       if (out?.blackhole || (out && OPAQUE_TARGETS.has(out.target.kind))) continue;
       const reachesIgw = out?.target.kind === "internet-gateway" || out?.target.kind === "egress-only-internet-gateway";
       if (!isPrivate && reachesIgw) continue;
+      if (p.endpointsUnknown) {
+        open.push(p);
+        continue;
+      }
       byNat.set(id, [...(byNat.get(id) ?? []), p]);
     }
-    if (byNat.size === 0) return pass();
+    if (byNat.size === 0) return undecided(open, "a NAT gateway that cannot reach the internet would carry the pull") ?? pass();
     const findings: DraftFinding[] = [];
     const igw = (factValue(e.network.internetGateways) ?? [])[0]?.InternetGatewayId;
-    const publicNat = (factValue(e.network.natGateways) ?? []).find((g) => g.State === "available" && g.ConnectivityType !== "private" && !byNat.has(g.NatGatewayId ?? ""));
+    const publicNat = (factValue(e.network.workingNatGateways) ?? []).find((g) => !byNat.has(g.NatGatewayId ?? ""));
     for (const [natId, carried] of byNat) {
       const path = carried[0];
       const nat = path.nat!.natGateway!;
       const natTable = path.nat!.routeTableId;
       const out = path.nat!.route;
       const isPrivate = nat.ConnectivityType === "private";
-      const tables = factValue(e.network.routeTables) ?? [];
-      const natRoutes = routesText(tables.find((t) => t.RouteTableId === natTable) ?? {});
+      const natRoutes = routesText(path.nat!.routeTable ?? {});
       const why = isPrivate
         ? `${natId} is a private NAT gateway (ConnectivityType private): it translates to its private address only, and an internet gateway drops traffic from a private address, so it can reach other VPCs or networks through a transit gateway or virtual private gateway, never the internet`
         : `${natId} sits in subnet ${nat.SubnetId}, whose route table ${natTable ?? "(none)"} ${out ? `sends the registry's address only to ${out.target.id} (${out.destination})` : "has no route for the registry's address"}, not to an internet gateway, so the NAT gateway has no way out to the internet`;
@@ -52,6 +57,7 @@ export default defineDiagnostic({
         title: isPrivate ? `The default route goes to private NAT gateway ${natId}, which cannot reach the internet` : `NAT gateway ${natId} has no route to an internet gateway`,
         explanation:
           `The pull to ${hostsText(carried)} leaves from ${originLabel(origin)}; route table ${subject.routeTableId} sends ${subject.destination} to NAT gateway ${natId}. But ${why}. The requests time out.` +
+          endpointsNote(e, carried) +
           originNote(e, origin),
         evidence: [
           { resource: subject.routeTableId, fact: `route ${subject.destination} -> ${natId}` },

@@ -1,9 +1,9 @@
 import { type DraftFinding, defineDiagnostic, fail, pass } from "../src/diagnostic.js";
 import { createDefaultRouteCommand, createInterfaceEndpointCommand, createS3GatewayEndpointCommand, endpointSecurityGroupCommands } from "../src/fixes.js";
 import type { DestinationPath, Evidence, PullOrigin } from "../src/model/evidence.js";
-import { factValue } from "../src/model/fact.js";
+import { factValue, unknownReason } from "../src/model/fact.js";
 import {
-  hostsText, isCheckResult, lookedUp, networkPaths, originEvidence, originNote, routeTableFact, routeTableRole,
+  endpointsNote, hostsText, isCheckResult, lookedUp, networkPaths, originEvidence, originNote, routeTableFact, routeTableRole, undecided,
 } from "../src/model/network-queries.js";
 import { DOCS, originLabel, vpcIdOf } from "../src/model/queries.js";
 
@@ -76,12 +76,15 @@ export default defineDiagnostic({
         p.endpointProblem !== "private-dns-disabled" &&
         p.endpointProblem !== "vpc-dns-disabled",
     );
+    // An endpoint we cannot see could serve these: no route is a cause only where the message's public address shows none did.
+    const open = broken.filter((p) => p.endpointsUnknown);
+    const sure = broken.filter((p) => !p.endpointsUnknown);
     const opaque = new Map<string, DestinationPath[]>();
     for (const p of paths) if (p.via === "internet" && p.opaque) opaque.set(p.opaque.target.id, [...(opaque.get(p.opaque.target.id) ?? []), p]);
     const findings: DraftFinding[] = [];
-    if (broken.length > 0) findings.push(brokenFinding(e, origin, broken, rt?.main === true));
+    if (sure.length > 0) findings.push(brokenFinding(e, origin, sure, rt?.main === true));
     for (const group of opaque.values()) findings.push(opaqueFinding(e, origin, group));
-    return findings.length > 0 ? fail(...findings) : pass();
+    return findings.length > 0 ? fail(...findings) : (undecided(open, "the route table has no route to the registry") ?? pass());
   },
 });
 
@@ -89,7 +92,7 @@ function brokenFinding(e: Evidence, origin: PullOrigin, broken: DestinationPath[
   const rt = factValue(e.network.routeTable);
   const tableId = rt?.table.RouteTableId ?? "ROUTE_TABLE_ID";
   const ipv6 = factValue(e.network.subnet)?.Ipv6Native === true || broken.every((p) => p.family === "ipv6");
-  const nat = (factValue(e.network.natGateways) ?? []).find((g) => g.State === "available" && g.ConnectivityType !== "private");
+  const nat = (factValue(e.network.workingNatGateways) ?? [])[0];
   const ecr = broken.some((p) => p.destination.service.startsWith("ecr") || p.destination.service === "s3");
   const sameRegionEcr = broken.some((p) => p.destination.endpointServiceName && p.destination.region === e.region);
   const first = broken[0];
@@ -158,15 +161,18 @@ function brokenFinding(e: Evidence, origin: PullOrigin, broken: DestinationPath[
       (e.failures.some((f) => f.signals.kind === "timeout" || f.signals.kind === "canceled")
         ? "The connection attempts go nowhere and time out, which is the timeout the task reports."
         : "Connection attempts would go nowhere and time out.") +
+      endpointsNote(e, broken) +
       originNote(e, origin),
     evidence: [
       { resource: tableId, fact: `${routeTableRole(e, origin)}: ${local ? `only the local route covers ${first.destination.ip}` : `no route covers ${lookedUp(first)}`}; ${routeTableFact(e)}` },
       originEvidence(origin),
       {
         resource: vpcId,
-        fact: (factValue(e.network.vpcEndpoints) ?? []).length > 0
-          ? "the VPC's endpoints do not serve these hosts"
-          : "no interface endpoints for ecr.api and ecr.dkr and no S3 gateway endpoint",
+        fact: e.network.vpcEndpoints.state !== "known"
+          ? `the VPC's endpoints could not be read (${unknownReason(e.network.vpcEndpoints)}); ${broken.some((p) => p.destination.ip) ? "the message's public address shows no interface endpoint answered" : "no VPC endpoint of this VPC serves these hosts"}`
+          : e.network.vpcEndpoints.value.length > 0
+            ? "the VPC's endpoints do not serve these hosts"
+            : "no interface endpoints for ecr.api and ecr.dkr and no S3 gateway endpoint",
       },
     ],
     fixes,

@@ -1,7 +1,7 @@
 import { defineDiagnostic, fail, notApplicable, pass, skip } from "../src/diagnostic.js";
 import { updateServiceNetworkCommand } from "../src/fixes.js";
 import { factValue } from "../src/model/fact.js";
-import { hostsText, isCheckResult, networkPaths, originNote } from "../src/model/network-queries.js";
+import { endpointsNote, hostsText, isCheckResult, networkPaths, originNote, undecided } from "../src/model/network-queries.js";
 import { clusterName, DOCS, originLabel, taskDefinitionLabel } from "../src/model/queries.js";
 
 /** An internet gateway carries IPv4 only for an interface that has a public IPv4 address. */
@@ -15,10 +15,13 @@ export default defineDiagnostic({
     if (isCheckResult(n)) return n;
     const { origin, paths } = n;
     // IPv6 addresses are globally routable: an internet gateway carries them without a public IPv4 address.
-    const viaIgw = paths.filter((p) => p.via === "internet" && p.family === "ipv4" && p.route?.target.kind === "internet-gateway" && !p.route.blackhole);
-    if (viaIgw.length === 0) return notApplicable;
+    const routed = paths.filter((p) => p.via === "internet" && p.family === "ipv4" && p.route?.target.kind === "internet-gateway" && !p.route.blackhole);
+    if (routed.length === 0) return notApplicable;
     if (origin.publicIp.state !== "known") return skip("cannot tell whether the task had a public IP", origin.publicIp);
     if (origin.publicIp.value) return pass();
+    // Paths an unread endpoint could serve reach the internet gateway only if no endpoint does.
+    const viaIgw = routed.filter((p) => !p.endpointsUnknown);
+    if (viaIgw.length === 0) return undecided(routed, "the internet gateway, which needs a public IP, would carry the pull") ?? pass();
     const route = viaIgw[0].route!;
     const fargate = origin.kind === "task-eni";
     const awsvpc = factValue(e.service)?.networkConfiguration?.awsvpcConfiguration;
@@ -37,6 +40,7 @@ export default defineDiagnostic({
         "but an internet gateway translates only for an interface that has a public IPv4 address, and this one has none" +
         (fargate ? ` (assignPublicIp is ${awsvpc?.assignPublicIp ?? "DISABLED"}, read from ${origin.readFrom})` : "") +
         ". The gateway drops the packets, so the registry is never reached and the connection times out." +
+        endpointsNote(e, viaIgw) +
         originNote(e, origin),
       evidence: [
         { resource: route.routeTableId, fact: `route ${route.destination} -> ${route.target.id} (internet gateway)` },

@@ -57,6 +57,8 @@ export default defineDiagnostic({
   title: "The role that pulls may get an ECR token and the image",
   docs: [IAM_DOCS.ecrOnEcs, DOCS.executionRole, IAM_DOCS.instanceRole],
   messageKinds: ["access-denied", "forbidden", "unauthorized"],
+  // ecr:GetAuthorizationToken, then ecr:BatchGetImage (manifest) and ecr:GetDownloadUrlForLayer (layers); not the secrets.
+  stages: ["registry-auth", "manifest", "layer"],
   check(e) {
     if (ecrImages(e).length === 0) return notApplicable;
     if (!e.executionRoleArn) {

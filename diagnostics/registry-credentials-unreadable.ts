@@ -9,6 +9,8 @@ export default defineDiagnostic({
   title: "repositoryCredentials name a secret the execution role can read",
   docs: [DOCS.privateAuth, IAM_DOCS.secretEncryption],
   messageKinds: ["access-denied", "secret-not-found", "invalid-parameter", "not-found", "unauthorized"],
+  // The credentials are read before the pull: a manifest or layer message shows they were.
+  stages: ["secrets", "registry-auth"],
   check(e) {
     const refs = e.secrets.filter((s) => s.field === "repositoryCredentials");
     if (refs.length === 0) return notApplicable;
@@ -25,7 +27,7 @@ export default defineDiagnostic({
         severity: v.severity,
         certainty: v.certainty,
         container: ref.container,
-        title: `The registry credentials of container ${ref.container} (${ref.valueFrom.split(":").pop()}) cannot be read`,
+        title: `The registry credentials of container ${ref.container} (${ref.valueFrom.split(":").pop()}) ${v.severity === "error" ? "cannot be read" : "may not be readable"}`,
         explanation:
           `Container ${ref.container} pulls ${image?.ref.raw ?? "its image"} with the credentials in ${ref.valueFrom}; ECS reads that secret with the execution role before the pull, but ${v.why}. ` +
           "Without the credentials the task stops before the pull starts." +

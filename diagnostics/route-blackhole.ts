@@ -2,7 +2,7 @@ import { type DraftFinding, defineDiagnostic, fail, pass } from "../src/diagnost
 import { replaceDefaultRouteCommand } from "../src/fixes.js";
 import type { DestinationPath, RouteMatch } from "../src/model/evidence.js";
 import { factValue } from "../src/model/fact.js";
-import { hostsText, isCheckResult, networkPaths, originEvidence, originNote } from "../src/model/network-queries.js";
+import { endpointsNote, hostsText, isCheckResult, networkPaths, originEvidence, originNote, undecided } from "../src/model/network-queries.js";
 import { DOCS, originLabel, vpcIdOf } from "../src/model/queries.js";
 
 /** The route that carries the pull points at a target that is gone or broken. */
@@ -17,24 +17,31 @@ export default defineDiagnostic({
     const { origin, paths } = n;
     // One finding per dead route, whichever destinations it carries: the subnet's own, or the NAT gateway's way out.
     const dead = new Map<string, { route: RouteMatch; behindNat?: string; paths: DestinationPath[] }>();
+    // Paths an unread endpoint could serve take the dead route only if no endpoint does.
+    const open: DestinationPath[] = [];
     for (const p of paths) {
       if (p.via !== "internet") continue;
       const hit = p.route?.blackhole ? { route: p.route } : p.nat?.route?.blackhole ? { route: p.nat.route, behindNat: p.route?.target.id } : undefined;
       if (!hit) continue;
+      if (p.endpointsUnknown) {
+        open.push(p);
+        continue;
+      }
       const key = `${hit.route.routeTableId} ${hit.route.destination}`;
       const entry = dead.get(key) ?? { ...hit, paths: [] };
       entry.paths.push(p);
       dead.set(key, entry);
     }
-    if (dead.size === 0) return pass();
+    if (dead.size === 0) return undecided(open, "a route that cannot carry traffic would carry the pull") ?? pass();
     const findings: DraftFinding[] = [];
     const nats = factValue(e.network.natGateways) ?? [];
+    const working = factValue(e.network.workingNatGateways) ?? [];
     for (const { route, behindNat, paths: carried } of dead.values()) {
       const t = route.target;
       const problem = route.targetProblem ?? `the route's state is ${route.route.State}`;
       const alternative =
         t.kind === "nat-gateway"
-          ? nats.find((g) => g.State === "available" && g.ConnectivityType !== "private" && g.NatGatewayId !== t.id)?.NatGatewayId
+          ? working.find((g) => g.NatGatewayId !== t.id)?.NatGatewayId
           : undefined;
       const nat = t.kind === "nat-gateway" ? nats.find((g) => g.NatGatewayId === t.id) : undefined;
       const commands: string[] = [];
@@ -65,6 +72,7 @@ export default defineDiagnostic({
             : `The pull to ${hostsText(carried)} leaves from ${originLabel(origin)}; route table ${route.routeTableId} sends ${route.destination} to ${t.id}, and ${problem}. `) +
           "VPC drops traffic on such a route (a blackhole), so the requests time out. A route to a deleted target stays in the table until it is replaced or deleted." +
           (carried.some((p) => p.destination.ip && route.destination !== "0.0.0.0/0") ? ` The route was chosen for ${carried.find((p) => p.destination.ip)?.destination.ip}, the address the message names: it is more specific than the default route.` : "") +
+          endpointsNote(e, carried) +
           originNote(e, origin),
         evidence: [
           { resource: route.routeTableId, fact: `route ${route.destination} -> ${t.id}: ${route.route.State === "blackhole" ? "State: blackhole" : `State: ${route.route.State ?? "active"}`}` },
@@ -74,7 +82,7 @@ export default defineDiagnostic({
         fixes: [
           {
             summary: alternative
-              ? `Point ${route.destination} in ${route.routeTableId} at the available NAT gateway ${alternative}.`
+              ? `Point ${route.destination} in ${route.routeTableId} at NAT gateway ${alternative}, which is available and whose own subnet routes to an internet gateway.`
               : t.kind === "nat-gateway"
                 ? `Create a NAT gateway in a public subnet and point ${route.destination} in ${route.routeTableId} at it (replace-route).`
                 : `Point ${route.destination} in ${route.routeTableId} at a target that exists (replace-route).`,

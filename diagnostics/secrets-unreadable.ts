@@ -8,7 +8,9 @@ export default defineDiagnostic({
   id: "secrets-unreadable",
   title: "Every secret the task reads at start exists and the execution role may read it",
   docs: [DOCS.secrets, IAM_DOCS.secretsManagerEnv, IAM_DOCS.ssmEnv, DOCS.resourceInit],
-  messageKinds: ["access-denied", "secret-not-found", "invalid-parameter", "not-found"],
+  messageKinds: ["access-denied", "secret-not-found", "invalid-parameter"],
+  // Read before the pull (or, for log secretOptions, with the log configuration): a manifest or layer message shows they were read.
+  stages: ["secrets", "logs"],
   check(e) {
     const refs = e.secrets.filter((s) => s.field !== "repositoryCredentials");
     if (refs.length === 0) return notApplicable;
@@ -36,9 +38,9 @@ export default defineDiagnostic({
       certainty,
       ...(containers.length === 1 ? { container: containers[0] } : {}),
       title:
-        broken.length === 1
-          ? `Secret ${broken[0].ref.name ?? broken[0].ref.valueFrom} of container ${broken[0].ref.container} cannot be read at start`
-          : `${broken.length} secrets of ${containers.join(", ")} cannot be read at start`,
+        (broken.length === 1
+          ? `Secret ${broken[0].ref.name ?? broken[0].ref.valueFrom} of container ${broken[0].ref.container}`
+          : `${broken.length} secrets of ${containers.join(", ")}`) + (errors.length > 0 ? " cannot be read at start" : " may not be readable at start"),
       explanation:
         "Before it starts the containers, ECS reads every secret they name with the execution role; one that is missing or unreadable stops the task with ResourceInitializationError: unable to pull secrets. " +
         broken.map((b) => `${b.ref.name ?? b.ref.valueFrom}: ${b.v.why}.`).join(" ") +

@@ -1,14 +1,10 @@
-import { isAvailable, isGateway } from "../src/analysis/destinations.js";
+import { isAvailable, isGateway, SERVICE_SUFFIX } from "../src/analysis/destinations.js";
 import { defineDiagnostic, fail, notApplicable, pass, skip } from "../src/diagnostic.js";
 import { createInterfaceEndpointCommand, createS3GatewayEndpointCommand, endpointSecurityGroupCommands } from "../src/fixes.js";
 import type { DestinationPath } from "../src/model/evidence.js";
 import { factValue } from "../src/model/fact.js";
-import { isCheckResult, networkPaths, originEvidence, originNote, routeTableRole } from "../src/model/network-queries.js";
+import { endpointPaths, isCheckResult, originEvidence, originNote, routeTableRole } from "../src/model/network-queries.js";
 import { DOCS, originLabel } from "../src/model/queries.js";
-
-const SUFFIX: Record<string, string> = {
-  "ecr-api": "ecr.api", "ecr-dkr": "ecr.dkr", s3: "s3", logs: "logs", secretsmanager: "secretsmanager", ssm: "ssm", kms: "kms",
-};
 
 /** A VPC with no way out but endpoints needs one, reachable, for every AWS service the task starts with. */
 export default defineDiagnostic({
@@ -17,7 +13,7 @@ export default defineDiagnostic({
   docs: [DOCS.ecrEndpoints, DOCS.s3GatewayEndpoint, DOCS.cannotPull],
   messageKinds: ["timeout", "canceled", "dns", "refused"],
   check(e) {
-    const n = networkPaths(e);
+    const n = endpointPaths(e);
     if (isCheckResult(n)) return n;
     const { origin, paths } = n;
     if (e.network.reliesOnEndpoints.state !== "known") return skip("cannot read the subnet's routes", e.network.reliesOnEndpoints);
@@ -55,7 +51,7 @@ export default defineDiagnostic({
           ? `aws ec2 modify-vpc-endpoint --region ${e.region} --vpc-endpoint-id ${gw.VpcEndpointId} --add-route-table-ids ${tableId}`
           : createS3GatewayEndpointCommand(e, tableId);
       }
-      return createInterfaceEndpointCommand(e, SUFFIX[p.destination.service]);
+      return createInterfaceEndpointCommand(e, SERVICE_SUFFIX[p.destination.service] ?? p.destination.service);
     });
     if (missing.some((p) => p.destination.service !== "s3")) commands.unshift(...endpointSecurityGroupCommands(e));
     const names = missing.map((p) => p.destination.endpointServiceName!.split(".").slice(3).join("."));

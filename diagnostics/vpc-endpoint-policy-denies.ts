@@ -1,6 +1,6 @@
 import { type DraftFinding, defineDiagnostic, fail, notApplicable, pass } from "../src/diagnostic.js";
 import type { DestinationPath, FilterCheck } from "../src/model/evidence.js";
-import { filtersOf, isCheckResult, networkPaths, originEvidence, originNote } from "../src/model/network-queries.js";
+import { endpointPaths, filtersOf, isCheckResult, originEvidence, originNote } from "../src/model/network-queries.js";
 import { DOCS, originLabel } from "../src/model/queries.js";
 
 /** The statement the endpoint's policy needs for this pull, as JSON. */
@@ -19,7 +19,7 @@ export default defineDiagnostic({
   docs: [DOCS.endpointPolicies, DOCS.ecrEndpoints, DOCS.s3GatewayEndpoint],
   messageKinds: ["forbidden", "access-denied", "unauthorized"],
   check(e) {
-    const n = networkPaths(e);
+    const n = endpointPaths(e);
     if (isCheckResult(n)) return n;
     const { origin, paths } = n;
     const checks = filtersOf(paths, "endpoint-policy");

@@ -2,7 +2,7 @@ import { defineDiagnostic, fail, notApplicable, pass } from "../src/diagnostic.j
 import { enableVpcDnsCommands } from "../src/fixes.js";
 import type { DestinationPath } from "../src/model/evidence.js";
 import { factValue } from "../src/model/fact.js";
-import { hostsText, internetPathWorks, isCheckResult, networkPaths, originEvidence, originNote } from "../src/model/network-queries.js";
+import { endpointPaths, hostsText, internetPathWorks, isCheckResult, originEvidence, originNote } from "../src/model/network-queries.js";
 import { DOCS, originLabel, vpcIdOf } from "../src/model/queries.js";
 
 /** An interface endpoint exists, but with PrivateDnsEnabled off the service's name still resolves to its public addresses. */
@@ -12,7 +12,7 @@ export default defineDiagnostic({
   docs: [DOCS.ecrEndpoints, DOCS.interfaceEndpoints],
   messageKinds: ["timeout", "canceled", "dns"],
   check(e) {
-    const n = networkPaths(e);
+    const n = endpointPaths(e);
     if (isCheckResult(n)) return n;
     const { origin, paths } = n;
     const off = paths.filter((p) => p.endpointProblem === "private-dns-disabled");

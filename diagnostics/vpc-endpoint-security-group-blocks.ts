@@ -2,7 +2,7 @@ import { type DraftFinding, defineDiagnostic, fail, notApplicable, pass, skip } 
 import { authorizeIngressCommand } from "../src/fixes.js";
 import type { DestinationPath, FilterCheck } from "../src/model/evidence.js";
 import { factValue } from "../src/model/fact.js";
-import { blockStrength, filtersOf, hostsText, isCheckResult, networkPaths, originEvidence, originNote } from "../src/model/network-queries.js";
+import { blockStrength, endpointPaths, filtersOf, hostsText, isCheckResult, originEvidence, originNote } from "../src/model/network-queries.js";
 import { DOCS, originLabel } from "../src/model/queries.js";
 
 /** An interface endpoint's security groups must admit the task on TCP 443. */
@@ -12,7 +12,7 @@ export default defineDiagnostic({
   docs: [DOCS.ecrEndpoints, DOCS.interfaceEndpoints, DOCS.securityGroupRules],
   messageKinds: ["timeout", "canceled"],
   check(e) {
-    const n = networkPaths(e);
+    const n = endpointPaths(e);
     if (isCheckResult(n)) return n;
     const { origin, paths } = n;
     const checks = filtersOf(paths, "endpoint-security-group");

@@ -1,7 +1,7 @@
 // The shape every diagnostic shares (one file per cause id under diagnostics/),
 // and the finding it produces. Diagnostics are pure: evidence in, results out.
 
-import type { FailureKind } from "./analysis/message.js";
+import type { FailureKind, Stage } from "./analysis/message.js";
 import type { Evidence } from "./model/evidence.js";
 import type { Unknown } from "./model/fact.js";
 
@@ -76,6 +76,13 @@ export interface Diagnostic {
    * kind (a `manifest unknown` against a route) lowers the finding's rank.
    */
   messageKinds: FailureKind[];
+  /**
+   * The stages of the pull at which this cause breaks it, when only some can show it. ECS reads the
+   * secrets and asks for the registry token before it fetches the manifest, then the layers
+   * (findings.md "Order of calls"): a message from another stage (a manifest-stage "not found" against
+   * an unreadable secret) does not agree with the cause, whatever its kind. Unset: any stage.
+   */
+  stages?: Stage[];
   check(evidence: Evidence): CheckResult;
 }
 

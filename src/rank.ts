@@ -9,13 +9,17 @@ const SEVERITY: Record<Severity, number> = { error: 1, warning: 0.6, info: 0.35 
 
 export type Agreement = "agrees" | "silent" | "disagrees";
 
-/** Whether the failure messages (of the finding's container, else all) fit the cause. */
+/**
+ * Whether the failure messages (of the finding's container, else all) fit the cause: a message of one of
+ * its kinds, from a stage of the pull at which it breaks (or a stage the message does not show).
+ */
 export function messageAgreement(d: Diagnostic, f: DraftFinding, e: Evidence): Agreement {
   const failures = e.failures.filter((x) => !f.container || x.container === f.container);
-  const relevant = failures.length > 0 ? failures : e.failures;
-  const kinds = relevant.map((x) => x.signals.kind).filter((k) => k !== "unknown");
-  if (kinds.length === 0) return "silent";
-  return kinds.some((k) => d.messageKinds.includes(k)) ? "agrees" : "disagrees";
+  const relevant = (failures.length > 0 ? failures : e.failures).filter((x) => x.signals.kind !== "unknown");
+  if (relevant.length === 0) return "silent";
+  const fits = ({ signals: s }: Evidence["failures"][number]) =>
+    d.messageKinds.includes(s.kind) && (!d.stages || s.stage === "unknown" || d.stages.includes(s.stage));
+  return relevant.some(fits) ? "agrees" : "disagrees";
 }
 
 export function confidenceOf(f: DraftFinding, agreement: Agreement): number {

@@ -35,6 +35,33 @@ export function messageNames(f: ContainerFailure, ref: SecretReference): boolean
   );
 }
 
+const KMS_DENIAL = /\bKMS\b|kms:Decrypt|customer master key|ciphertext/i;
+
+/**
+ * Whether a resource policy we do not read could grant the role this action directly: a KMS key policy
+ * (kms:Decrypt) or a Secrets Manager resource policy (GetSecretValue). Within one account either the
+ * identity policies or the resource policy suffice, so an implicit deny from the identity policies alone
+ * is not a proof; across accounts both must allow, and it is.
+ */
+function resourcePolicyMayGrant(a: PermissionAnswer, accountId: string): boolean {
+  if (a.action !== "kms:Decrypt" && a.action !== "secretsmanager:GetSecretValue") return false;
+  const p = a.resource.split(":");
+  return p[0] !== "arn" || !p[4] || p[4] === accountId;
+}
+
+/** Whether a message names this denial: the action (on this secret or key), or, for kms:Decrypt, KMS refusing this secret. */
+function messageNamesDenial(e: Evidence, ref: SecretReference, a: PermissionAnswer): boolean {
+  const store = ref.store === "ssm" ? "ssm" : "secretsmanager";
+  return e.failures.some((f) => {
+    const s = f.signals;
+    if (s.scope !== "init" || s.kind !== "access-denied") return false;
+    const names = messageNames(f, ref) || (s.deniedResource !== undefined && s.deniedResource === a.resource);
+    if (s.deniedAction?.toLowerCase() === a.action.toLowerCase() && names) return true;
+    // "Access to KMS is not allowed", "The ciphertext refers to a customer master key ... you are not allowed to access".
+    return a.action === "kms:Decrypt" && KMS_DENIAL.test(f.message) && (names || (!s.secretRef && !s.deniedResource && s.service === store));
+  });
+}
+
 /** The failure that shows this secret could not be read, when one does. */
 export function failureFor(e: Evidence, ref: SecretReference): ContainerFailure | undefined {
   return e.failures.find((f) => f.signals.scope === "init" && SECRET_KINDS.includes(f.signals.kind) && messageNames(f, ref));
@@ -139,6 +166,24 @@ export function judgeSecret(e: Evidence, ref: SecretReference): SecretVerdict {
         return a.action === "kms:Decrypt" ? `decrypt it with its customer managed key ${key} (kms:Decrypt: ${how})` : `read ${resource} (${a.action}: ${how})`;
       })
       .join(" and ");
+  // An implicit deny that a key policy or the secret's resource policy could lift is only possible, unless the message names it.
+  const liftable = denied.filter((a) => a.decision !== "explicit-deny" && resourcePolicyMayGrant(a, e.accountId) && !messageNamesDenial(e, ref, a));
+  if (denied.length > 0 && liftable.length === denied.length) {
+    const kms = liftable.find((a) => a.action === "kms:Decrypt");
+    const secret = liftable.find((a) => a.action === "secretsmanager:GetSecretValue");
+    const unread = [kms ? `the key policy of ${key}` : "", secret ? `the resource policy of ${resource}` : ""].filter(Boolean).join(" or ");
+    return {
+      kind: "broken", severity: "warning", certainty: "possible",
+      why:
+        `the execution role ${roleNameFromArn(e.executionRoleArn ?? "")}'s own policies do not let it ${what(liftable)}; ${unread} can grant the role directly ` +
+        "(within one account either suffices) and is not read, so this may not stop the task",
+      evidence: liftable.map((a) => ({ resource: e.executionRoleArn ?? "execution role", fact: `${answerFact(a)} (for ${a.why})` })),
+      fixes: [
+        ...accessFixes(e, ref, liftable),
+        ...(secret ? [{ summary: `Check whether the resource policy of ${resource} grants ${roleNameFromArn(e.executionRoleArn ?? "")} secretsmanager:GetSecretValue.`, commands: [`aws secretsmanager get-resource-policy --region ${e.region} --secret-id ${resource}`], docs: [IAM_DOCS.secretsManagerEnv] }] : []),
+      ],
+    };
+  }
   if (denied.length > 0) {
     return {
       kind: "broken", severity: "error", certainty: "proven",

@@ -6,10 +6,14 @@
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { DIAGNOSTICS } from "../diagnostics/index.js";
+import { parseMessage } from "../src/analysis/message.js";
 import type { PolicyDocument } from "../src/model/aws.js";
+import type { Evidence } from "../src/model/evidence.js";
 import type { Report } from "../src/model/report.js";
+import { messageAgreement } from "../src/rank.js";
 import { MSG } from "./fixtures/registry-messages.js";
-import { diagnoseSnapshot, MESSAGES, type World, world } from "./fixtures/world.js";
+import { ACCOUNT, diagnoseSnapshot, IMAGE, MESSAGES, REGION, type World, world } from "./fixtures/world.js";
 
 const denyPull: PolicyDocument = { Version: "2012-10-17", Statement: [{ Effect: "Deny", Action: "ecr:BatchGetImage", Resource: "*" }] };
 const checker = fileURLToPath(new URL("../../shared/contract/check-report.mjs", import.meta.url));
@@ -75,5 +79,61 @@ describe("ranking that agrees with the message", () => {
   it("a secrets message puts secrets-unreadable above the network", async () => {
     const r = await report(world().withoutNatGateway().withSecret().failingWith(MSG.secretDenied()));
     expect(ids(r)[0]).toBe("secrets-unreadable");
+  });
+});
+
+describe("the stage of the pull the message comes from (findings.md: Order of calls)", () => {
+  const unauthorizedManifest = `CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref ${IMAGE}: pulling from host ${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com failed with status code [manifests 1.4.2]: 401 Unauthorized`;
+  const agreement = (id: string, message: string) => {
+    const d = DIAGNOSTICS.find((x) => x.id === id)!;
+    const e = { failures: [{ container: "web", message, from: "container", signals: parseMessage(message) }] } as unknown as Evidence;
+    return messageAgreement(d, { severity: "error", certainty: "proven", title: "", explanation: "", evidence: [], fixes: [], container: "web" }, e);
+  };
+
+  it("reads the stages the table relies on", () => {
+    expect(parseMessage(MESSAGES.manifestUnknown)).toMatchObject({ stage: "manifest", kind: "not-found" });
+    expect(parseMessage(unauthorizedManifest)).toMatchObject({ stage: "manifest", kind: "unauthorized" });
+    expect(parseMessage(MSG.secretDenied())).toMatchObject({ stage: "secrets", kind: "access-denied" });
+    expect(parseMessage(MESSAGES.authDenied)).toMatchObject({ stage: "registry-auth", kind: "access-denied" });
+  });
+
+  it.each([
+    // A later stage shows the secrets and the token got through.
+    ["secrets-unreadable", MESSAGES.manifestUnknown, "disagrees"],
+    ["secrets-unreadable", MSG.secretNotFound(), "agrees"],
+    ["secrets-unreadable", MSG.secretDenied(), "agrees"],
+    ["registry-credentials-unreadable", MESSAGES.manifestUnknown, "disagrees"],
+    ["registry-credentials-unreadable", MSG.secretNotFound(), "agrees"],
+    ["execution-role-not-assumable", unauthorizedManifest, "disagrees"],
+    ["execution-role-not-assumable", MSG.assumeRole, "agrees"],
+    // ECR permissions break the token, manifest and layer calls, never the secrets.
+    ["pull-role-lacks-ecr-permissions", MSG.secretDenied(), "disagrees"],
+    ["pull-role-lacks-ecr-permissions", MESSAGES.authDenied, "agrees"],
+    ["pull-role-lacks-ecr-permissions", MESSAGES.accessDenied, "agrees"],
+    // A repository policy governs the manifest and the layers, not the token.
+    ["ecr-repository-policy-denies", MESSAGES.authDenied, "disagrees"],
+    ["ecr-repository-policy-denies", MESSAGES.accessDenied, "agrees"],
+    // Without a role there are no credentials at any stage.
+    ["execution-role-missing", unauthorizedManifest, "agrees"],
+    ["image-not-found", MESSAGES.manifestUnknown, "agrees"],
+  ] as const)("%s against %s: %s", (id, message, expected) => {
+    expect(agreement(id, message)).toBe(expected);
+  });
+
+  it("a manifest-stage 'not found' ranks the missing image above an unreadable secret", async () => {
+    const denySecret: PolicyDocument = { Version: "2012-10-17", Statement: [{ Effect: "Deny", Action: "secretsmanager:GetSecretValue", Resource: "*" }] };
+    const r = await report(world().withSecret().withInlinePolicy(denySecret, "no-secrets").withoutImage().failingWith(MESSAGES.manifestUnknown));
+    const image = r.findings.find((f) => f.id === "image-not-found")!;
+    const secrets = r.findings.find((f) => f.id === "secrets-unreadable")!;
+    expect(ids(r)[0]).toBe("image-not-found");
+    expect(secrets.severity).toBe("error");
+    expect(secrets.confidence).toBeLessThan(image.confidence);
+  });
+
+  it("the same unreadable secret ranks first on the secrets message", async () => {
+    const denySecret: PolicyDocument = { Version: "2012-10-17", Statement: [{ Effect: "Deny", Action: "secretsmanager:GetSecretValue", Resource: "*" }] };
+    const r = await report(world().withSecret().withInlinePolicy(denySecret, "no-secrets").failingWith(MSG.secretDenied()));
+    expect(ids(r)[0]).toBe("secrets-unreadable");
+    expect(r.findings[0].confidence).toBe(0.95);
   });
 });

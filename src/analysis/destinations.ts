@@ -2,13 +2,16 @@
 // pull's subnet: an interface endpoint with private DNS, the S3 gateway
 // endpoint on the subnet's route table, or the route toward the internet.
 
-import type { ManagedPrefixList, RouteTable, TaskDefinition, VpcEndpoint } from "../model/aws.js";
+import ipaddr from "ipaddr.js";
+import type { ManagedPrefixList, NatGateway, RouteTable, TaskDefinition, VpcEndpoint } from "../model/aws.js";
 import type { ContainerFailure, Destination, DestinationPath, NatGatewayPath, RouteMatch, ServiceName } from "../model/evidence.js";
+import type { Unknown } from "../model/fact.js";
 import type { ImageRef } from "./image-ref.js";
 import { shortRef } from "./image-ref.js";
-import { OPAQUE_TARGETS, routeFor, routeTableFor, type TargetInventory, withTargetState } from "./routes.js";
+import { cidrCovers, OPAQUE_TARGETS, routeFor, routeTableFor, type TargetInventory, withTargetState } from "./routes.js";
 
-const SERVICE_SUFFIX: Partial<Record<ServiceName, string>> = {
+/** The VPC endpoint service suffix of each AWS service the task reaches (com.amazonaws.REGION.SUFFIX). */
+export const SERVICE_SUFFIX: Partial<Record<ServiceName, string>> = {
   "ecr-api": "ecr.api",
   "ecr-dkr": "ecr.dkr",
   s3: "s3",
@@ -40,6 +43,25 @@ export function isGateway(endpoint: VpcEndpoint): boolean {
 
 export function isInterface(endpoint: VpcEndpoint): boolean {
   return !isGateway(endpoint) && (endpoint.VpcEndpointType ?? "Interface").toLowerCase() !== "gatewayloadbalancer";
+}
+
+/**
+ * An interface endpoint whose private DNS answers only queries that come in through a Route 53
+ * Resolver inbound endpoint (S3, DnsOptions.PrivateDnsOnlyForInboundResolverEndpoint): requests
+ * from inside the VPC resolve the service to its public addresses and go to the gateway endpoint.
+ */
+export function privateDnsOnlyForInbound(endpoint: VpcEndpoint): boolean {
+  return isInterface(endpoint) && endpoint.DnsOptions?.PrivateDnsOnlyForInboundResolverEndpoint === true;
+}
+
+/**
+ * A public address outside the VPC: no interface endpoint answers there (their addresses are the
+ * VPC's own), so a request to it took the subnet's route table.
+ */
+export function isPublicAddress(ip: string, vpcCidrs: string[] = []): boolean {
+  if (!ipaddr.isValid(ip)) return false;
+  const range = ipaddr.process(ip).range();
+  return range === "unicast" && !vpcCidrs.some((c) => cidrCovers(c, ip));
 }
 
 /**
@@ -126,6 +148,13 @@ export interface PathOptions {
   dns?: { support: boolean; hostnames: boolean };
   /** The VPC's gateways, to judge whether a route's target still carries traffic. */
   inventory?: TargetInventory;
+  /**
+   * Why the VPC's endpoints are not known (`endpoints` is then empty): each path an endpoint could
+   * serve carries it, unless the message's public address proves the request took the route.
+   */
+  endpointsUnknown?: Unknown;
+  /** The VPC's CIDR blocks: an address inside them is not a public one. */
+  vpcCidrs?: string[];
 }
 
 /**
@@ -153,7 +182,7 @@ export function destinationPaths(
     const sameRegion = destination.region === vpcRegion;
     const serving = sameRegion ? endpoints.filter((e) => endpointServes(e, destination.service, vpcRegion)) : [];
     const interfaces = serving.filter(isInterface);
-    const iface = interfaces.find((e) => isAvailable(e) && e.PrivateDnsEnabled !== false);
+    const iface = interfaces.find((e) => isAvailable(e) && e.PrivateDnsEnabled !== false && !privateDnsOnlyForInbound(e));
     if (iface && dnsOk) return { destination, via: "interface-endpoint", endpoint: iface, family, filters: [] };
     const gateways = serving.filter(isGateway);
     if (destination.service === "s3" && table) {
@@ -167,8 +196,9 @@ export function destinationPaths(
       const gw = endpoints.find((e) => e.VpcEndpointId === route.target.id);
       if (gw) return { destination, via: "gateway-endpoint", endpoint: gw, route, family, filters: [] };
     }
-    // An endpoint that exists but is not used (private DNS off, not on this route table) is kept for the evidence.
-    const unused = interfaces[0] ?? gateways[0];
+    // An endpoint that exists but is not used (private DNS off, not on this route table) is kept for the evidence;
+    // an S3 interface endpoint whose private DNS serves only inbound resolvers leaves the gateway endpoint in charge.
+    const unused = interfaces.find((e) => !privateDnsOnlyForInbound(e)) ?? gateways[0] ?? interfaces[0];
     let endpointProblem: DestinationPath["endpointProblem"];
     if (iface && !dnsOk) endpointProblem = "vpc-dns-disabled";
     else if (interfaces.some((e) => isAvailable(e) && e.PrivateDnsEnabled === false)) endpointProblem = "private-dns-disabled";
@@ -177,14 +207,34 @@ export function destinationPaths(
     else if (!sameRegion && destination.endpointServiceName && endpoints.some((e) => endpointServes(e, destination.service, vpcRegion))) endpointProblem = "other-region";
     const nat = route?.target.kind === "nat-gateway" && !route.blackhole ? natPathFor(route, destination.ip, allTables, prefixLists, inv) : undefined;
     const opaque = [route, nat?.route].find((m): m is RouteMatch => m !== undefined && !m.blackhole && OPAQUE_TARGETS.has(m.target.kind));
-    return { destination, via: "internet", endpoint: iface ?? unused, route, family, endpointProblem, nat, opaque, filters: [] };
+    // Endpoints unread: an endpoint could answer for the service's name, unless the message's public
+    // address shows the request took the route table (a gateway endpoint's route is itself an endpoint).
+    const tookRoute = destination.ip !== undefined && isPublicAddress(destination.ip, options.vpcCidrs) && route?.target.kind !== "gateway-endpoint";
+    const endpointsUnknown = options.endpointsUnknown && sameRegion && destination.endpointServiceName && !tookRoute ? options.endpointsUnknown : undefined;
+    return { destination, via: "internet", endpoint: iface ?? unused, route, family, endpointProblem, nat, opaque, ...(endpointsUnknown ? { endpointsUnknown } : {}), filters: [] };
   });
 }
 
 /** A NAT gateway's own way out: the route its subnet's table gives the destination's address. */
 export function natPathFor(route: RouteMatch, ip: string | undefined, allTables: RouteTable[], prefixLists: ManagedPrefixList[], inv: TargetInventory): NatGatewayPath {
   const natGateway = (inv.natGateways ?? []).find((n) => n.NatGatewayId === route.target.id) ?? null;
+  return natGatewayPath(natGateway, ip, allTables, prefixLists, inv);
+}
+
+function natGatewayPath(natGateway: NatGateway | null, ip: string | undefined, allTables: RouteTable[], prefixLists: ManagedPrefixList[], inv: TargetInventory): NatGatewayPath {
   const natTable = natGateway?.SubnetId ? routeTableFor(natGateway.SubnetId, allTables) : null;
   const out = natTable ? routeFor(natTable.table, { ip }, prefixLists) : null;
-  return { natGateway, routeTableId: natTable?.table.RouteTableId, route: out ? withTargetState(out, inv) : undefined };
+  return { natGateway, routeTableId: natTable?.table.RouteTableId, routeTable: natTable?.table, route: out ? withTargetState(out, inv) : undefined };
+}
+
+/**
+ * The NAT gateways that can carry a pull to the internet: available, public, and whose own
+ * subnet's route table sends 0.0.0.0/0 to an internet gateway attached to the VPC.
+ */
+export function workingNatGateways(allTables: RouteTable[], prefixLists: ManagedPrefixList[], inv: TargetInventory): NatGateway[] {
+  return (inv.natGateways ?? []).filter((n) => {
+    if ((n.State ?? "").toLowerCase() !== "available" || n.ConnectivityType === "private") return false;
+    const out = natGatewayPath(n, undefined, allTables, prefixLists, inv).route;
+    return out !== undefined && !out.blackhole && out.target.kind === "internet-gateway";
+  });
 }

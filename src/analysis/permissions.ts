@@ -1,7 +1,8 @@
 // Every IAM question a diagnosis asks, answered once: may the role that pulls
 // get an ECR token and the image, may the execution role be assumed and read
-// the task's secrets (and their KMS keys), and does another account's
-// repository policy let this role pull. IAM's own simulation (live) is the
+// the task's secrets (and their KMS keys), and what each repository policy
+// says: another account's must let this role pull (both sides allow); one of
+// this account's may allow on its own, and denies like any policy. IAM's own simulation (live) is the
 // authority where it answered; otherwise the role's documents are evaluated
 // with the local evaluator. A document that could not be read makes an answer
 // unknown, never "allowed". Pure: the collector calls it, diagnostics read
@@ -293,7 +294,11 @@ export interface DerivedPermissions {
   pullPermissions: PullPermissions | null;
   /** Aligned with `secrets`: whether the execution role can read each one (undefined without an execution role or metadata). */
   secretAccess: (Fact<PermissionAnswer[]> | undefined)[];
-  /** Aligned with `images`: another account's repository policy for the pulling role; null for this account's or non-ECR images. */
+  /**
+   * Aligned with `images`: the repository policy for the pulling role. Another account's: whether it lets the role pull.
+   * This account's: whether it denies (its Allow is already counted in `pullPermissions`). Null for non-ECR images
+   * and for this account's repositories without a policy.
+   */
   repositoryAccess: (Fact<PermissionAnswer[]> | null)[];
 }
 
@@ -312,7 +317,7 @@ export function derivePermissions(x: PermissionInputs): DerivedPermissions {
       roleArn: pr.arn,
       purpose: pr.purpose,
       trust: pr.purpose === "execution-role" && executionRoleTrust ? executionRoleTrust : trustOf(pr.role, pr.purpose === "execution-role" ? "ecs-tasks.amazonaws.com" : "ec2.amazonaws.com", x.accountId),
-      answers: answerQuestions(questions, pr.role, pr.simulation, principal, x.source),
+      answers: withRepositoryPolicyAllows(answerQuestions(questions, pr.role, pr.simulation, principal, x.source), x.images, pr, x.accountId),
     };
   }
 
@@ -327,32 +332,124 @@ export function derivePermissions(x: PermissionInputs): DerivedPermissions {
   return { executionRoleTrust, pullPermissions, secretAccess, repositoryAccess };
 }
 
+// ---------- repository policies ----------
+
+const ACCOUNT_PRINCIPAL = /^(?:\d{12}|arn:[^:]+:iam::\d{12}:root)$/;
+
+function sameAccount(i: ImageEvidence, accountId: string): boolean {
+  return i.ref.registryId === accountId;
+}
+
+function repositoryPolicyOf(i: ImageEvidence): NamedPolicy | undefined {
+  const text = i.repositoryPolicy.state === "known" ? i.repositoryPolicy.value?.policyText : undefined;
+  return text ? { name: `repository policy of ${i.ref.repository}`, document: text } : undefined;
+}
+
+function pullingPrincipal(pr: RoleEvidence | null, accountId: string) {
+  return { principalArn: pr && pr.arn !== "unknown" ? pr.arn : undefined, principalAccount: accountId };
+}
+
+/**
+ * The repository policy with every Allow of an account principal taken out. Within one account, an Allow of
+ * the account (`123456789012`, `arn:aws:iam::123456789012:root`) only delegates to the role's IAM policies;
+ * an Allow of the role itself (or of "*") grants on its own. Undefined when the text is not JSON.
+ */
+function directGrants(policy: NamedPolicy): NamedPolicy | undefined {
+  let doc: unknown;
+  try {
+    doc = typeof policy.document === "string" ? JSON.parse(policy.document) : policy.document;
+  } catch {
+    return undefined;
+  }
+  if (!doc || typeof doc !== "object" || Array.isArray(doc)) return undefined;
+  const d = doc as Record<string, unknown>;
+  const list = Array.isArray(d.Statement) ? d.Statement : d.Statement === undefined ? [] : [d.Statement];
+  const statements = list.flatMap((st): unknown[] => {
+    if (!st || typeof st !== "object") return [st];
+    const { Effect, Principal } = st as Record<string, unknown>;
+    if (Effect !== "Allow" || !Principal || typeof Principal !== "object" || Array.isArray(Principal)) return [st];
+    const p = Principal as Record<string, unknown>;
+    if (p.AWS === undefined) return [st];
+    const aws = (Array.isArray(p.AWS) ? p.AWS : [p.AWS]).filter((x) => !(typeof x === "string" && ACCOUNT_PRINCIPAL.test(x)));
+    const { AWS: _dropped, ...others } = p;
+    const rest = aws.length > 0 ? { ...others, AWS: aws } : others;
+    return Object.keys(rest).length > 0 ? [{ ...st, Principal: rest }] : [];
+  });
+  return { name: policy.name, document: { ...d, Statement: statements } };
+}
+
+/**
+ * Within one account, IAM allows a request that either the identity policies or the resource policy allow
+ * (IAM policy evaluation logic, requests within a single account): a repository policy that grants the
+ * role the pull makes up for identity policies that do not. Only a plain implicit deny is made up for: an
+ * explicit Deny of the role stays, and so does a permissions boundary's cut (a boundary also caps what a
+ * resource policy grants to the role's ARN). The repository policy's own Deny is `repositoryAccess`'s to
+ * report (ecr-repository-policy-denies), not the role's. Across accounts both sides must allow: unchanged.
+ */
+function withRepositoryPolicyAllows(answers: Fact<PermissionAnswer[]>, images: ImageEvidence[], pr: RoleEvidence, accountId: string): Fact<PermissionAnswer[]> {
+  if (answers.state !== "known") return answers;
+  const principal = pullingPrincipal(pr, accountId);
+  if (!principal.principalArn) return answers;
+  return known(
+    answers.value.map((a) => {
+      if (a.decision !== "implicit-deny" || a.cutByBoundary) return a;
+      const image = images.find((i) => i.ref.kind === "ecr" && i.ref.repositoryArn === a.resource && sameAccount(i, accountId));
+      const policy = image && repositoryPolicyOf(image);
+      const direct = policy && directGrants(policy);
+      if (!image || !direct) return a;
+      const ev = evaluateResourcePolicy(direct, { action: a.action, resource: a.resource, ...principal });
+      const allows = ev.matched.filter((m) => m.effect === "Allow");
+      if (allows.length === 0) return a;
+      const by = allows.find((m) => !m.conditional) ?? allows[0];
+      const sure = !by.conditional;
+      return {
+        ...a,
+        decision: sure ? "allowed" : "unknown",
+        unknownConditions: sure ? a.unknownConditions : [...new Set([...a.unknownConditions, ...ev.unknownConditions])],
+        notes: [
+          ...a.notes,
+          `No identity policy allows ${a.action}, but ${statementLabel(by)} grants it to the role${sure ? "" : " under conditions that cannot be checked offline"}; within one account either suffices.`,
+        ],
+      };
+    }),
+  );
+}
+
 function repositoryAccessOf(i: ImageEvidence, pr: RoleEvidence | null, accountId: string): Fact<PermissionAnswer[]> | null {
-  if (i.ref.kind !== "ecr" || !i.ref.registryId || !i.ref.repositoryArn || i.ref.registryId === accountId) return null;
+  if (i.ref.kind !== "ecr" || !i.ref.registryId || !i.ref.repositoryArn) return null;
+  const same = sameAccount(i, accountId);
   if (i.repositoryPolicy.state !== "known") return i.repositoryPolicy;
-  const policy = i.repositoryPolicy.value;
-  const why = `image ${i.ref.repository}:${i.ref.digest ?? i.ref.tag} from account ${i.ref.registryId}`;
+  const policy = repositoryPolicyOf(i);
+  if (same && !policy) return null;
+  const why = `image ${i.ref.repository}:${i.ref.digest ?? i.ref.tag}${same ? "" : ` from account ${i.ref.registryId}`}`;
   return known(
     PULL_IMAGE_ACTIONS.map((action): PermissionAnswer => {
       const q = { action, resource: i.ref.repositoryArn!, why };
-      if (!policy?.policyText) {
+      if (!policy) {
         return {
           ...q, decision: "implicit-deny", basis: "documents", deniedBy: [], cutByBoundary: false, unknownConditions: [],
           notes: [`Repository ${i.ref.repository} has no repository policy, so no other account may pull from it.`],
         };
       }
-      const ev = evaluateResourcePolicy(
-        { name: `repository policy of ${i.ref.repository}`, document: policy.policyText },
-        { action, resource: i.ref.repositoryArn!, principalArn: pr && pr.arn !== "unknown" ? pr.arn : undefined, principalAccount: accountId },
-      );
+      const ev = evaluateResourcePolicy(policy, { action, resource: i.ref.repositoryArn!, ...pullingPrincipal(pr, accountId) });
+      let decision = ev.decision;
+      let notes = ev.notes;
+      if (same && decision !== "explicit-deny") {
+        // This account's repository: only its Deny can stop the pull (its Allow counts in pullPermissions).
+        const deny = ev.matched.find((m) => m.effect === "Deny");
+        decision = deny ? "unknown" : "allowed";
+        notes = deny
+          ? [`${statementLabel(deny)} denies ${action} under conditions that cannot be checked offline.`]
+          : [`The repository policy does not deny ${action}; within account ${accountId} the role's own policies decide.`];
+      }
       return {
         ...q,
-        decision: ev.decision,
+        decision,
         basis: "documents",
-        deniedBy: ev.decision === "explicit-deny" ? ev.matched.filter((m) => m.effect === "Deny" && !m.conditional).map(statementLabel) : [],
+        deniedBy: decision === "explicit-deny" ? ev.matched.filter((m) => m.effect === "Deny" && !m.conditional).map(statementLabel) : [],
         cutByBoundary: false,
-        notes: ev.notes,
-        unknownConditions: ev.unknownConditions,
+        notes,
+        unknownConditions: same && decision !== "unknown" ? [] : ev.unknownConditions,
       };
     }),
   );

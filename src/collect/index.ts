@@ -2,14 +2,14 @@
 // for everything a diagnosis needs, as concurrently as the dependencies allow,
 // and builds the one evidence model that diagnostics read.
 
-import { destinationPaths, isInterface, natPathFor, neededDestinations, s3PrefixListIds } from "../analysis/destinations.js";
+import { destinationPaths, isInterface, natPathFor, neededDestinations, s3PrefixListIds, workingNatGateways } from "../analysis/destinations.js";
 import { endpointPolicyCheck, pathFilters } from "../analysis/path-filters.js";
 import type { ImageRef } from "../analysis/image-ref.js";
 import { derivePermissions, secretsSimulationRequest } from "../analysis/permissions.js";
-import { fargatePlatform, instancePlatform, manifestPlatforms, type TaskPlatform } from "../analysis/platform.js";
+import { manifestPlatforms, type TaskOs, taskOsOf, taskPlatformOf } from "../analysis/platform.js";
 import { isEgressTarget, routeFor, routeTableFor, type TargetInventory, withTargetState } from "../analysis/routes.js";
-import type { AwsVpcConfiguration, ContainerInstance, Instance, InternetGateway, NatGateway, NetworkAcl, NetworkInterface, RouteTable, SecurityGroup, Service, Subnet, Task, TaskDefinition, Vpc, VpcAttributes, VpcEndpoint } from "../model/aws.js";
-import type { Evidence, ImageEvidence, NetworkEvidence, PullOrigin, RoleEvidence, SecretReference } from "../model/evidence.js";
+import type { AwsVpcConfiguration, Instance, InternetGateway, NatGateway, NetworkAcl, NetworkInterface, RouteTable, SecurityGroup, Service, Subnet, Task, TaskDefinition, Vpc, VpcAttributes, VpcEndpoint } from "../model/aws.js";
+import type { DestinationPath, Evidence, FilterCheck, ImageEvidence, NetworkEvidence, PullOrigin, RoleEvidence, SecretReference } from "../model/evidence.js";
 import { type Fact, isKnown, known, mapFact, unknown, factValue } from "../model/fact.js";
 import { UsageError } from "../errors.js";
 import type { Source } from "../source/source.js";
@@ -119,7 +119,7 @@ export async function collectEvidence(source: Source, task: Task, options: Colle
   }
 
   const executionRoleArn = task.overrides?.executionRoleArn ?? def?.executionRoleArn ?? null;
-  const imagesP = Promise.all([...refs.values()].map(({ ref, containers }) => collectImage(source, ref, containers, def, accountId)));
+  const imagesP = Promise.all([...refs.values()].map(({ ref, containers }) => collectImage(source, ref, containers, def)));
   const executionRoleP = executionRoleArn ? source.getRole(roleNameOf(executionRoleArn)) : Promise.resolve(known(null));
   const ecrRepoArns = [...refs.values()].filter((r) => r.ref.kind === "ecr").map((r) => r.ref.repositoryArn!);
   const simulationP = executionRoleArn && ecrRepoArns.length > 0
@@ -132,8 +132,10 @@ export async function collectEvidence(source: Source, task: Task, options: Colle
     return executionRoleArn && actions.length > 0 ? source.simulatePrincipalPolicy(executionRoleArn, actions, resources) : known([]);
   });
 
-  const originP = Promise.all([serviceP, instanceP, eniP]).then(([service, instance, networkInterface]) =>
-    pullOrigin(launchType, eni, factValue(service) ?? null, networkInterface, instance, task.platformVersion, options.networkConfiguration),
+  // The operating system, derived once: the pull origin's (its ephemeral ports) and the platform check's.
+  const osP = Promise.all([containerInstanceP, instanceP]).then(([ci, i]) => taskOsOf(launchType, factValue(i) ?? null, factValue(ci) ?? null, def ?? null));
+  const originP = Promise.all([serviceP, instanceP, eniP, osP]).then(([service, instance, networkInterface, os]) =>
+    pullOrigin(launchType, eni, factValue(service) ?? null, networkInterface, instance, task.platformVersion, os, options.networkConfiguration),
   );
   const networkP = collectNetwork(source, originP, eniP, subnetP, region, refs, def, failures);
   const [service, containerInstance, instance] = await Promise.all([serviceP, containerInstanceP, instanceP]);
@@ -170,7 +172,7 @@ export async function collectEvidence(source: Source, task: Task, options: Colle
   });
   const images = collectedImages.map((i, n) => ({ ...i, repositoryAccess: permissions.repositoryAccess[n] }));
   const secrets = collectedSecrets.map((r, n) => (permissions.secretAccess[n] ? { ...r, access: permissions.secretAccess[n] } : r));
-  const taskPlatform = taskPlatformOf(launchType, taskDefinition, instance, containerInstance);
+  const taskPlatform = taskPlatformOf(launchType, taskDefinition, instance, containerInstance, await osP);
   return {
     region,
     accountId,
@@ -199,29 +201,11 @@ export async function collectEvidence(source: Source, task: Task, options: Colle
   };
 }
 
-function taskPlatformOf(
-  launchType: Evidence["launchType"],
-  taskDefinition: Fact<TaskDefinition | null>,
-  instance: Fact<Instance | null>,
-  containerInstance: Fact<ContainerInstance | null>,
-): Fact<TaskPlatform> {
-  if (launchType === "EC2") {
-    const p = instancePlatform(factValue(instance) ?? null, factValue(containerInstance) ?? null, factValue(taskDefinition) ?? null);
-    if (p) return known(p);
-    if (instance.state !== "known") return instance;
-    if (containerInstance.state !== "known") return containerInstance;
-    return unknown("not-captured", "ec2:DescribeInstances", "the container instance's architecture is not recorded");
-  }
-  if (taskDefinition.state !== "known") return taskDefinition;
-  if (!taskDefinition.value) return unknown("failed", "ecs:DescribeTaskDefinition", "the task definition does not exist");
-  return known(fargatePlatform(taskDefinition.value));
-}
-
 export function roleNameOf(arn: string): string {
   return arn.split("/").pop() ?? arn;
 }
 
-async function collectImage(source: Source, ref: ImageRef, containers: string[], def: TaskDefinition | undefined, accountId: string): Promise<ImageEvidence> {
+async function collectImage(source: Source, ref: ImageRef, containers: string[], def: TaskDefinition | undefined): Promise<ImageEvidence> {
   const definitions = (def?.containerDefinitions ?? []).filter((d) => containers.includes(d.name ?? ""));
   const none = known(null);
   if (ref.kind !== "ecr" || !ref.registryId) {
@@ -231,17 +215,20 @@ async function collectImage(source: Source, ref: ImageRef, containers: string[],
     };
   }
   const registry = ref.registryId;
+  // The registry's region (its host names it), which need not be the task's.
+  const registryRegion = ref.region;
   const imageId = ref.digest ? { imageDigest: ref.digest } : { imageTag: ref.tag };
   const [repository, image, manifest, repositoryPolicy, pullThroughCacheRules] = await Promise.all([
-    source.describeRepositories(registry, [ref.repository]).then((f) => mapFact(f, (r) => r[0] ?? null)),
-    source.describeImages(registry, ref.repository, [imageId]).then((f) => mapFact(f, (d) => d[0] ?? null)),
-    source.batchGetImage(registry, ref.repository, [imageId]).then((f) => mapFact(f, (i) => i[0] ?? null)),
-    registry !== accountId ? source.getRepositoryPolicy(registry, ref.repository) : Promise.resolve(known(null)),
-    source.describePullThroughCacheRules(registry),
+    source.describeRepositories(registry, [ref.repository], registryRegion).then((f) => mapFact(f, (r) => r[0] ?? null)),
+    source.describeImages(registry, ref.repository, [imageId], registryRegion).then((f) => mapFact(f, (d) => d[0] ?? null)),
+    source.batchGetImage(registry, ref.repository, [imageId], registryRegion).then((f) => mapFact(f, (i) => i[0] ?? null)),
+    // Every repository's policy: in the task's own account it can allow the pull (or deny it) as well as the role's policies.
+    source.getRepositoryPolicy(registry, ref.repository, registryRegion),
+    source.describePullThroughCacheRules(registry, registryRegion),
   ]);
   // The nearest tags are worth a call only when the one asked for is missing.
   const otherImages = isKnown(repository) && repository.value && isKnown(image) && image.value === null
-    ? await source.describeImages(registry, ref.repository)
+    ? await source.describeImages(registry, ref.repository, undefined, registryRegion)
     : known([]);
   const pullThroughCache = mapFact(pullThroughCacheRules, (rules) =>
     rules.find((r) => r.ecrRepositoryPrefix && (ref.repository === r.ecrRepositoryPrefix || ref.repository.startsWith(`${r.ecrRepositoryPrefix}/`))) ?? null,
@@ -254,14 +241,23 @@ async function collectSecrets(source: Source, def: TaskDefinition | undefined, r
   const refs = secretReferences(def, region, accountId);
   // Secrets matter only when the task could have failed on them; each one is a call.
   const needed = scope === "init" || scope === "pull" ? refs : [];
-  const ssmNames = [...new Set(needed.filter((r) => r.store === "ssm").map((r) => r.lookupId))];
-  const ssmP = ssmNames.length > 0 ? source.describeParameters(ssmNames) : Promise.resolve(known([]));
+  // A secret or parameter is read in the region its ARN names (a bare name is in the task's): one DescribeParameters per region.
+  const regionOf = (id: string) => (id.startsWith("arn:") ? id.split(":")[3] || region : region);
+  const ssmByRegion = new Map<string, string[]>();
+  for (const r of needed) {
+    if (r.store !== "ssm") continue;
+    const names = ssmByRegion.get(regionOf(r.lookupId)) ?? [];
+    if (!names.includes(r.lookupId)) names.push(r.lookupId);
+    ssmByRegion.set(regionOf(r.lookupId), names);
+  }
+  const ssmP = Promise.all([...ssmByRegion].map(async ([where, names]) => [where, await source.describeParameters(names, where)] as const)).then((e) => new Map(e));
   const secretIds = [...new Set(needed.filter((r) => r.store === "secretsmanager").map((r) => r.lookupId))];
-  const secretFacts = new Map(await Promise.all(secretIds.map(async (id) => [id, await source.describeSecret(id)] as const)));
-  const ssm = await ssmP;
+  const secretFacts = new Map(await Promise.all(secretIds.map(async (id) => [id, await source.describeSecret(id, regionOf(id))] as const)));
+  const ssmFacts = await ssmP;
   return refs.map((r) => {
     if (!needed.includes(r)) return { ...r, secret: unknown("not-captured", r.store === "ssm" ? "ssm:DescribeParameters" : "secretsmanager:DescribeSecret", "not read: the task did not fail at start") };
     if (r.store === "secretsmanager") return { ...r, secret: secretFacts.get(r.lookupId)! };
+    const ssm = ssmFacts.get(regionOf(r.lookupId))!;
     return { ...r, secret: mapFact(ssm, (ps) => ps.find((p) => p.Name === r.lookupId || p.ARN === r.lookupId || p.Name === `/${r.lookupId}` || (p.ARN && r.lookupId.startsWith("arn:") && p.ARN === r.lookupId)) ?? null) };
   });
 }
@@ -273,8 +269,10 @@ function pullOrigin(
   networkInterface: Fact<NetworkInterface | null>,
   instance: Fact<Instance | null>,
   platformVersion: string | undefined,
+  taskOs: TaskOs,
   override?: AwsVpcConfiguration,
 ): Fact<PullOrigin | null> {
+  const os = taskOs.os;
   if (launchType === "EC2") {
     if (instance.state !== "known") return instance;
     const i = instance.value;
@@ -290,11 +288,16 @@ function pullOrigin(
       privateIp: i.PrivateIpAddress,
       instanceId: i.InstanceId,
       readFrom: `instance ${i.InstanceId}`,
+      os,
     });
   }
-  if (launchType === "EXTERNAL" || !eni?.subnetId) return known(null);
+  if (launchType === "EXTERNAL") return known(null);
   const fromService = service?.networkConfiguration?.awsvpcConfiguration;
   const awsvpc = fromService ?? override;
+  // Fargate always runs in a subnet: the task's ENI attachment names it, else a service that names exactly one.
+  const onlySubnet = !eni?.subnetId && awsvpc?.subnets?.length === 1 ? awsvpc.subnets[0] : undefined;
+  const subnetId = eni?.subnetId ?? onlySubnet;
+  if (!subnetId) return unknown("not-captured", "ecs:DescribeTasks", "the task's ENI attachment is not recorded");
   const n = factValue(networkInterface);
   let securityGroupIds: Fact<string[]>;
   let readFrom: string;
@@ -308,6 +311,10 @@ function pullOrigin(
     securityGroupIds = unknown("not-captured", "ec2:DescribeNetworkInterfaces", "the task's network interface is gone and no service names its security groups");
     readFrom = "task attachment";
   }
+  if (onlySubnet) {
+    const named = fromService ? `service ${service?.serviceName} networkConfiguration` : "the preflight's network configuration";
+    readFrom = `${readFrom === "task attachment" ? named : readFrom}; the task's ENI attachment is not recorded, so its subnet is ${onlySubnet}, the one subnet ${named} names`;
+  }
   let publicIp: Fact<boolean>;
   if (n?.Association?.PublicIp) publicIp = known(true);
   else if (awsvpc?.assignPublicIp) publicIp = known(awsvpc.assignPublicIp.toUpperCase() === "ENABLED");
@@ -315,13 +322,14 @@ function pullOrigin(
   else publicIp = unknown("not-captured", "ecs:DescribeServices", "the task was not started by a service, so its assignPublicIp setting is not recorded");
   return known({
     kind: "task-eni",
-    networkInterfaceId: eni.networkInterfaceId,
-    subnetId: eni.subnetId,
+    networkInterfaceId: eni?.networkInterfaceId,
+    subnetId,
     securityGroupIds,
     publicIp,
-    privateIp: eni.privateIp,
+    privateIp: eni?.privateIp,
     readFrom,
     legacyPlatform: legacyFargatePlatform(platformVersion),
+    os,
   });
 }
 
@@ -344,6 +352,16 @@ function withEndpointPolicies(network: NetworkEvidence, pullRole: RoleEvidence |
       }),
     ),
   };
+}
+
+/**
+ * A path that an unread endpoint could serve was judged as the route table's: a filter that would
+ * block it there decides nothing until the endpoints are read (the request may not go that way).
+ */
+function undecidedFilters(p: DestinationPath, filters: FilterCheck[]): FilterCheck[] {
+  const why = p.endpointsUnknown;
+  if (!why) return filters;
+  return filters.map((f) => (f.verdict === "allow" || f.verdict === "unknown" ? f : { ...f, verdict: "unknown", unknown: why, fact: `${f.fact}, if the request takes the route table (the VPC's endpoints could not be read)` }));
 }
 
 /** Facts of several calls as one: the first unknown, else every value. */
@@ -412,7 +430,7 @@ async function collectNetwork(
       routeTables: blank([]), internetGateways: blank([]), egressOnlyInternetGateways: blank([]), natGateways: blank([]),
       vpcEndpoints: blank([]), securityGroups: blank([]), networkAcl: blank(null), prefixLists: blank([]), networkInterface,
       routeTable: blank(null), internetRoute: blank(null), hasEgressRoute: blank(false), destinations: blank([]), natPath: blank(null),
-      reliesOnEndpoints: blank(false), endpointSubnets: blank([]), otherNetworkAcls: blank([]),
+      workingNatGateways: blank([]), reliesOnEndpoints: blank(false), endpointSubnets: blank([]), otherNetworkAcls: blank([]),
       dns: why.state === "known" ? known({ support: true, hostnames: true, customServers: [] }) : why,
     };
   }
@@ -500,27 +518,33 @@ async function collectNetwork(
           hostnames: attributes.EnableDnsHostnames !== false,
           customServers: dhcpServers.state === "known" ? dhcpServers.value.filter((v) => v && v !== "AmazonProvidedDNS") : null,
         });
-  const os = /^WINDOWS/i.test(def?.runtimePlatform?.operatingSystemFamily ?? "") ? "windows" as const : "linux" as const;
-  const judgedOrigin: PullOrigin = { ...origin, os };
   const filterInputs = {
-    origin: judgedOrigin, subnet: factValue(subnet) ?? null, securityGroups, networkAcl, otherNetworkAcls, endpointSubnets, prefixLists: lists,
+    origin, subnet: factValue(subnet) ?? null, securityGroups, networkAcl, otherNetworkAcls, endpointSubnets, prefixLists: lists,
     s3PrefixListIds: s3PrefixListIds(region, endpoints, allTables, lists),
   };
+  // Endpoints unread: every path is still the route table's, and each one an endpoint could serve says so.
+  const endpointsUnknown = vpcEndpoints.state !== "known" ? vpcEndpoints : undefined;
+  const vpcRead = factValue(vpc);
+  const vpcCidrs = [vpcRead?.CidrBlock, ...(vpcRead?.CidrBlockAssociationSet ?? []).map((a) => a.CidrBlock), ...(vpcRead?.Ipv6CidrBlockAssociationSet ?? []).map((a) => a.Ipv6CidrBlock)]
+    .filter((c): c is string => Boolean(c));
   const destinations: Fact<import("../model/evidence.js").DestinationPath[]> =
     routeTable.state !== "known" ? routeTable
-      : vpcEndpoints.state !== "known" && destinationsList.some((d) => d.endpointServiceName) ? vpcEndpoints
-        : known(
-            destinationPaths(destinationsList, region, table, endpoints, allTables, lists, { ipv6: ipv6Only, dns: factValue(dns) ?? undefined, inventory })
-              .map((p) => ({ ...p, filters: pathFilters(p, filterInputs) })),
-          );
+      : known(
+          destinationPaths(destinationsList, region, table, endpoints, allTables, lists, { ipv6: ipv6Only, dns: factValue(dns) ?? undefined, inventory, endpointsUnknown, vpcCidrs })
+            .map((p) => ({ ...p, filters: undecidedFilters(p, pathFilters(p, filterInputs)) })),
+        );
   const natPath = mapFact(internetRoute, (route) =>
     route && route.target.kind === "nat-gateway" ? natPathFor(route, undefined, allTables, lists, inventory) : null,
   );
-  const reliesOnEndpoints = mapFact(hasEgressRoute, (egress) =>
-    !egress && endpoints.some((e) => (isInterface(e) && (e.ServiceName ?? "").match(/\.ecr\.(api|dkr)$/)) || (!isInterface(e) && (e.ServiceName ?? "").endsWith(".s3"))),
-  );
+  const workingNats: Fact<NatGateway[]> = natGateways.state !== "known" ? natGateways
+    : routeTables.state !== "known" ? routeTables
+      : known(workingNatGateways(allTables, lists, inventory));
+  const reliesOnEndpoints: Fact<boolean> = hasEgressRoute.state !== "known" ? hasEgressRoute
+    : hasEgressRoute.value ? known(false)
+      : vpcEndpoints.state !== "known" ? vpcEndpoints
+        : known(endpoints.some((e) => (isInterface(e) && (e.ServiceName ?? "").match(/\.ecr\.(api|dkr)$/)) || (!isInterface(e) && (e.ServiceName ?? "").endsWith(".s3"))));
   return {
-    origin: originFact.state === "known" ? known(judgedOrigin) : originFact,
+    origin: originFact,
     subnet,
     vpc,
     vpcAttributes,
@@ -539,6 +563,7 @@ async function collectNetwork(
     hasEgressRoute,
     destinations,
     natPath,
+    workingNatGateways: workingNats,
     reliesOnEndpoints,
     endpointSubnets,
     otherNetworkAcls,

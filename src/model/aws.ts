@@ -143,6 +143,8 @@ export interface VpcEndpoint {
   SubnetIds?: string[];
   Groups?: { GroupId?: string; GroupName?: string }[];
   PrivateDnsEnabled?: boolean;
+  /** S3 interface endpoints: PrivateDnsOnlyForInboundResolverEndpoint true leaves requests from inside the VPC on S3's public names (the gateway endpoint). */
+  DnsOptions?: { PrivateDnsOnlyForInboundResolverEndpoint?: boolean; DnsRecordIpType?: string };
   NetworkInterfaceIds?: string[];
   DnsEntries?: { DnsName?: string }[];
 }
@@ -200,6 +202,10 @@ export interface Instance {
   PrivateIpAddress?: string;
   PublicIpAddress?: string;
   Architecture?: string;
+  /** `windows` for a Windows instance, else absent (blank). */
+  Platform?: string;
+  /** `Linux/UNIX`, `Windows`, `Windows with SQL Server Standard`, `Red Hat Enterprise Linux`… */
+  PlatformDetails?: string;
   InstanceType?: string;
   ImageId?: string;
   IamInstanceProfile?: { Arn?: string; Id?: string };

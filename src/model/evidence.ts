@@ -39,7 +39,7 @@ export interface ImageEvidence {
   otherImages: Fact<ImageDetail[]>;
   /** ECR only: the manifest (an image index lists its platforms). */
   manifest: Fact<Image | null>;
-  /** ECR only, for a repository of another account: its policy, null when it has none. */
+  /** ECR only: the repository's policy (of this account's repositories too), null when it has none. */
   repositoryPolicy: Fact<RepositoryPolicy | null>;
   /** ECR only: pull through cache rules of the registry. */
   pullThroughCacheRules: Fact<PullThroughCacheRule[]>;
@@ -48,7 +48,10 @@ export interface ImageEvidence {
   pullThroughCache: Fact<PullThroughCacheRule | null>;
   /** ECR only: the platforms of an image index; null for a single-platform manifest (or no manifest). */
   platforms: Fact<ImagePlatform[] | null>;
-  /** ECR only, another account's repository: whether its policy lets the pulling role pull; null otherwise. */
+  /**
+   * ECR only: what the repository policy says to the pulling role. Another account's: whether it lets the role pull.
+   * This account's: only whether it denies (its Allow already counts in pullPermissions); null without a policy.
+   */
   repositoryAccess: Fact<PermissionAnswer[]> | null;
 }
 
@@ -165,6 +168,12 @@ export interface DestinationPath {
   nat?: NatGatewayPath;
   /** The first route of the path whose target this account's APIs cannot see past. */
   opaque?: RouteMatch;
+  /**
+   * The VPC's endpoints could not be read, and one could serve this destination: the path
+   * shown is the route table's, which the request takes only if no endpoint does. Absent when
+   * the endpoints were read, or when the message's public address proves the request took the route.
+   */
+  endpointsUnknown?: Unknown;
   /** Security groups, network ACLs and endpoint policies on the path, judged once. */
   filters: FilterCheck[];
 }
@@ -174,6 +183,8 @@ export interface NatGatewayPath {
   /** The NAT gateway's own subnet's route toward the internet. */
   route?: RouteMatch;
   routeTableId?: string;
+  /** The route table of the NAT gateway's subnet (its explicit association, else the main table). */
+  routeTable?: RouteTable;
 }
 
 export interface NetworkEvidence {
@@ -203,6 +214,8 @@ export interface NetworkEvidence {
   destinations: Fact<DestinationPath[]>;
   /** When the internet route goes to a NAT gateway: that gateway and its own route out. */
   natPath: Fact<NatGatewayPath | null>;
+  /** The VPC's NAT gateways that can carry a pull: available, public, and whose own subnet routes 0.0.0.0/0 to a working internet gateway. */
+  workingNatGateways: Fact<NatGateway[]>;
   /** The VPC relies on endpoints (findings.md "Endpoints or routes"). */
   reliesOnEndpoints: Fact<boolean>;
   /** The subnets of the interface endpoints the pull uses (their CIDRs are the endpoints' addresses). */

@@ -4,7 +4,7 @@
 import { isEgressTarget, routesText } from "../analysis/routes.js";
 import { type CheckResult, notApplicable, skip } from "../diagnostic.js";
 import type { DestinationPath, Evidence, FilterCheck, PullOrigin, RouteMatch } from "./evidence.js";
-import { factValue } from "./fact.js";
+import { factValue, unknownReason } from "./fact.js";
 import { originLabel } from "./queries.js";
 
 /** The pull's origin and the paths of its destinations, or why a network check cannot run. */
@@ -14,6 +14,34 @@ export function networkPaths(e: Evidence): { origin: PullOrigin; paths: Destinat
   if (!origin) return notApplicable;
   if (e.network.destinations.state !== "known") return skip("cannot read the subnet's routes or endpoints", e.network.destinations);
   return { origin, paths: e.network.destinations.value };
+}
+
+/** As networkPaths, for the checks that judge the VPC's endpoints: skipped while the endpoints are unread. */
+export function endpointPaths(e: Evidence): { origin: PullOrigin; paths: DestinationPath[] } | CheckResult {
+  const n = networkPaths(e);
+  if (isCheckResult(n)) return n;
+  if (e.network.vpcEndpoints.state !== "known") return skip("cannot read the VPC's endpoints", e.network.vpcEndpoints);
+  return n;
+}
+
+/**
+ * The skip for a check that would fire only on paths an unread endpoint could serve (the route
+ * table decides them only if no endpoint does); undefined when none of `paths` is such a path.
+ */
+export function undecided(paths: DestinationPath[], what: string): CheckResult | undefined {
+  const open = paths.filter((p) => p.endpointsUnknown);
+  const u = open[0]?.endpointsUnknown;
+  return u ? skip(`${what} for ${hostsText(open)}, unless a VPC endpoint serves it: the VPC's endpoints could not be read`, u) : undefined;
+}
+
+/** For an explanation made while the VPC's endpoints are unread: what could not be read, and why the route table still decides. */
+export function endpointsNote(e: Evidence, paths: DestinationPath[]): string {
+  const u = e.network.vpcEndpoints;
+  if (u.state === "known") return "";
+  // An AWS service's address that carries no marker is a public one (src/analysis/destinations.ts).
+  const ip = paths.find((p) => p.destination.ip && p.destination.endpointServiceName && !p.endpointsUnknown)?.destination.ip;
+  return ` The VPC's endpoints could not be read (${unknownReason(u)})` +
+    (ip ? `; the message names ${ip}, a public address, so no interface endpoint answered for the name and the request took the route table.` : ".");
 }
 
 export function isCheckResult(x: unknown): x is CheckResult {
@@ -79,7 +107,9 @@ export function originNote(e: Evidence, origin: PullOrigin): string {
 
 /** One line naming where the pull leaves from. */
 export function originEvidence(origin: PullOrigin): { resource: string; fact: string } {
-  return { resource: origin.kind === "task-eni" ? origin.networkInterfaceId ?? origin.subnetId : origin.instanceId ?? origin.subnetId, fact: `the pull leaves from ${originLabel(origin)}` };
+  // A task whose ENI attachment is not recorded: say where its subnet was read from.
+  const from = origin.kind === "task-eni" && !origin.networkInterfaceId ? ` (${origin.readFrom})` : "";
+  return { resource: origin.kind === "task-eni" ? origin.networkInterfaceId ?? origin.subnetId : origin.instanceId ?? origin.subnetId, fact: `the pull leaves from ${originLabel(origin)}${from}` };
 }
 
 /** The filters of one kind on the paths, with the paths they sit on. */

@@ -47,6 +47,10 @@ export interface LiveClients {
   ssm: SSMClient;
 }
 
+/** The clients of the services whose resources may be in another region than the task: ECR, Secrets Manager, SSM. */
+export type RegionalClients = Pick<LiveClients, "ecr" | "secretsManager" | "ssm">;
+type RegionalService = keyof RegionalClients;
+
 export interface LiveSourceOptions {
   region?: string;
   /** The region a full ARN names: where the task is, so it outranks the environment's and profile's default. */
@@ -54,7 +58,14 @@ export interface LiveSourceOptions {
   profile?: string;
   /** Budget for every call of the run, from createLiveSource on (default 30 s). */
   timeoutMs?: number;
+  /** Clients for the source's own region. An injected client without `clientsFor` serves every region. */
   clients?: Partial<LiveClients>;
+  /**
+   * The ECR, Secrets Manager and SSM clients of another region (an image or secret
+   * elsewhere than the task). By default one is created per region, lazily, from
+   * the same config as the others.
+   */
+  clientsFor?: (region: string) => Partial<RegionalClients>;
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -162,8 +173,18 @@ class LiveSource implements Source {
   private account?: Promise<string | undefined>;
   private readonly policies = new Map<string, Promise<PolicyDocument | undefined>>();
 
-  constructor(readonly region: string, private readonly c: LiveClients, private readonly timeoutMs: number) {
+  constructor(
+    readonly region: string,
+    private readonly c: LiveClients,
+    private readonly timeoutMs: number,
+    private readonly clientIn: <K extends RegionalService>(service: K, region: string) => RegionalClients[K] = (service) => c[service],
+  ) {
     this.deadline = Date.now() + timeoutMs;
+  }
+
+  /** The client that serves `region` (the resource's, e.g. an image's registry); the source's own when omitted. */
+  private client<K extends RegionalService>(service: K, region: string | undefined): RegionalClients[K] {
+    return !region || region === this.region ? this.c[service] : this.clientIn(service, region);
   }
 
   /** One AWS call, bounded by what is left of the budget; AWS errors become CallFailed, credentials a UsageError. */
@@ -446,28 +467,30 @@ class LiveSource implements Source {
 
   // ---------- ECR ----------
 
-  describeRepositories(registryId: string, names: string[]): Promise<Fact<Repository[]>> {
+  describeRepositories(registryId: string, names: string[], region?: string): Promise<Fact<Repository[]>> {
     // One name per call: a missing repository fails the whole call, and must not hide the others.
     const call = "ecr:DescribeRepositories";
+    const ecr = this.client("ecr", region);
     return this.fact(call, () =>
       inBatches(names, 1, (repositoryNames) =>
         orMissing(
-          this.run(call, (abortSignal) => this.c.ecr.send(new DescribeRepositoriesCommand({ registryId, repositoryNames }), { abortSignal }))
+          this.run(call, (abortSignal) => ecr.send(new DescribeRepositoriesCommand({ registryId, repositoryNames }), { abortSignal }))
             .then((out) => out.repositories ?? []),
           is("RepositoryNotFoundException"),
           [],
         )));
   }
 
-  describeImages(registryId: string, repositoryName: string, imageIds?: ImageId[]): Promise<Fact<ImageDetail[]>> {
+  describeImages(registryId: string, repositoryName: string, imageIds?: ImageId[], region?: string): Promise<Fact<ImageDetail[]>> {
     const call = "ecr:DescribeImages";
+    const ecr = this.client("ecr", region);
     const notFound = is("ImageNotFoundException", "RepositoryNotFoundException");
     if (imageIds === undefined) {
       // The whole repository, newest first; 1000 images are plenty to suggest the nearest tags.
       return this.fact(call, async () => {
         const details = await orMissing(
           this.pages(call, (nextToken, abortSignal) =>
-            this.c.ecr.send(new DescribeImagesCommand({ registryId, repositoryName, maxResults: 1000, nextToken }), { abortSignal }),
+            ecr.send(new DescribeImagesCommand({ registryId, repositoryName, maxResults: 1000, nextToken }), { abortSignal }),
           (out) => [out.imageDetails, out.nextToken], 1000),
           notFound,
           [],
@@ -480,20 +503,21 @@ class LiveSource implements Source {
       inBatches(imageIds, 1, (ids) =>
         orMissing(
           this.run(call, (abortSignal) =>
-            this.c.ecr.send(new DescribeImagesCommand({ registryId, repositoryName, imageIds: ids }), { abortSignal }))
+            ecr.send(new DescribeImagesCommand({ registryId, repositoryName, imageIds: ids }), { abortSignal }))
             .then((out) => out.imageDetails ?? []),
           notFound,
           [],
         )));
   }
 
-  batchGetImage(registryId: string, repositoryName: string, imageIds: ImageId[]): Promise<Fact<Image[]>> {
+  batchGetImage(registryId: string, repositoryName: string, imageIds: ImageId[], region?: string): Promise<Fact<Image[]>> {
     const call = "ecr:BatchGetImage";
+    const ecr = this.client("ecr", region);
     return this.fact(call, () =>
       inBatches(imageIds, 100, async (ids) => {
         const out = await orMissing(
           this.run(call, (abortSignal) =>
-            this.c.ecr.send(new BatchGetImageCommand({ registryId, repositoryName, imageIds: ids, acceptedMediaTypes: MANIFEST_MEDIA_TYPES }), { abortSignal })),
+            ecr.send(new BatchGetImageCommand({ registryId, repositoryName, imageIds: ids, acceptedMediaTypes: MANIFEST_MEDIA_TYPES }), { abortSignal })),
           is("RepositoryNotFoundException"),
           { images: [], failures: [] },
         );
@@ -506,22 +530,24 @@ class LiveSource implements Source {
       }));
   }
 
-  getRepositoryPolicy(registryId: string, repositoryName: string): Promise<Fact<RepositoryPolicy | null>> {
+  getRepositoryPolicy(registryId: string, repositoryName: string, region?: string): Promise<Fact<RepositoryPolicy | null>> {
     const call = "ecr:GetRepositoryPolicy";
+    const ecr = this.client("ecr", region);
     return this.fact(call, () =>
       orMissing(
-        this.run(call, (abortSignal) => this.c.ecr.send(new GetRepositoryPolicyCommand({ registryId, repositoryName }), { abortSignal }))
+        this.run(call, (abortSignal) => ecr.send(new GetRepositoryPolicyCommand({ registryId, repositoryName }), { abortSignal }))
           .then((out) => ({ registryId: out.registryId, repositoryName: out.repositoryName, policyText: out.policyText })),
         is("RepositoryPolicyNotFoundException", "RepositoryNotFoundException"),
         null,
       ));
   }
 
-  describePullThroughCacheRules(registryId: string): Promise<Fact<PullThroughCacheRule[]>> {
+  describePullThroughCacheRules(registryId: string, region?: string): Promise<Fact<PullThroughCacheRule[]>> {
     const call = "ecr:DescribePullThroughCacheRules";
+    const ecr = this.client("ecr", region);
     return this.fact(call, () =>
       this.pages(call, (nextToken, abortSignal) =>
-        this.c.ecr.send(new DescribePullThroughCacheRulesCommand({ registryId, nextToken }), { abortSignal }),
+        ecr.send(new DescribePullThroughCacheRulesCommand({ registryId, nextToken }), { abortSignal }),
       (out) => [out.pullThroughCacheRules, out.nextToken]));
   }
 
@@ -636,21 +662,23 @@ class LiveSource implements Source {
 
   // ---------- Secrets Manager, SSM: metadata only, never a value ----------
 
-  describeSecret(secretId: string): Promise<Fact<SecretMetadata | null>> {
+  describeSecret(secretId: string, region?: string): Promise<Fact<SecretMetadata | null>> {
     const call = "secretsmanager:DescribeSecret";
+    const secretsManager = this.client("secretsManager", region);
     return this.fact(call, () =>
       orMissing(
-        this.run(call, (abortSignal) => this.c.secretsManager.send(new DescribeSecretCommand({ SecretId: secretId }), { abortSignal }))
+        this.run(call, (abortSignal) => secretsManager.send(new DescribeSecretCommand({ SecretId: secretId }), { abortSignal }))
           .then((out) => ({ ARN: out.ARN, Name: out.Name, KmsKeyId: out.KmsKeyId, DeletedDate: out.DeletedDate })),
         is("ResourceNotFoundException"),
         null,
       ));
   }
 
-  describeParameters(names: string[]): Promise<Fact<ParameterMetadata[]>> {
+  describeParameters(names: string[], region?: string): Promise<Fact<ParameterMetadata[]>> {
     // DescribeParameters filters by name, not ARN; a name may be stored with or
     // without its leading slash ("db" and "/db" share one ARN form), so ask for both.
     const call = "ssm:DescribeParameters";
+    const ssm = this.client("ssm", region);
     const wanted = [...new Set(names.flatMap((n) => {
       const name = n.startsWith("arn:") ? n.slice(n.indexOf(":parameter") + ":parameter".length) : n;
       const bare = name.replace(/^\//, "");
@@ -659,7 +687,7 @@ class LiveSource implements Source {
     return this.fact(call, async () => {
       const params = await inBatches(wanted, 50, (Values) =>
         this.pages(call, (NextToken, abortSignal) =>
-          this.c.ssm.send(new DescribeParametersCommand({ ParameterFilters: [{ Key: "Name", Option: "Equals", Values }], MaxResults: 50, NextToken }), { abortSignal }),
+          ssm.send(new DescribeParametersCommand({ ParameterFilters: [{ Key: "Name", Option: "Equals", Values }], MaxResults: 50, NextToken }), { abortSignal }),
         (out) => [out.Parameters, out.NextToken]));
       return params.map((p) => ({ Name: p.Name, ARN: p.ARN, Type: p.Type, KeyId: p.KeyId }));
     });
@@ -704,5 +732,25 @@ export async function createLiveSource(options: LiveSourceOptions = {}): Promise
     secretsManager: given.secretsManager ?? new SecretsManagerClient(config),
     ssm: given.ssm ?? new SSMClient(config),
   };
-  return new LiveSource(region, clients, timeoutMs);
+  // Another region's clients (an image or secret elsewhere than the task): made once, on first use.
+  const regional = new Map<string, RegionalClients[RegionalService]>();
+  const clientIn = <K extends RegionalService>(service: K, other: string): RegionalClients[K] => {
+    const key = `${service} ${other}`;
+    let client = regional.get(key) as RegionalClients[K] | undefined;
+    if (!client) {
+      client = options.clientsFor?.(other)[service] ?? (given[service] ? clients[service] : regionalClient(service, { ...config, region: other }));
+      regional.set(key, client);
+    }
+    return client;
+  };
+  return new LiveSource(region, clients, timeoutMs, clientIn);
+}
+
+function regionalClient<K extends RegionalService>(service: K, config: ConstructorParameters<typeof ECRClient>[0] & object): RegionalClients[K] {
+  const made: { [S in RegionalService]: () => RegionalClients[S] } = {
+    ecr: () => new ECRClient(config),
+    secretsManager: () => new SecretsManagerClient(config),
+    ssm: () => new SSMClient(config),
+  };
+  return made[service]();
 }

@@ -36,7 +36,9 @@ const field = (...keys: string[]) => (item: Record<string, unknown>) => {
   return parts.every((p) => p === undefined) ? undefined : parts.map((p) => (typeof p === "object" ? JSON.stringify(p) : String(p ?? ""))).join("\u0000");
 };
 const repoArn = (region: string, registryId: unknown, name: unknown) => `arn:aws:ecr:${region}:${registryId}:repository/${name}`;
-const repo = (args: unknown[], region: string) => [repoArn(region, args[0], args[1])];
+/** The region argument at `i` (an image's registry may be in another region than the task), else the source's. */
+const regionAt = (i: number) => (args: unknown[], region: string) => (typeof args[i] === "string" && args[i] !== "" ? (args[i] as string) : region);
+const repo = (i: number) => (args: unknown[], region: string) => [repoArn(regionAt(i)(args, region), args[0], args[1])];
 
 const SPECS: Record<string, Spec> = {
   describeTasks: { service: "ecs", collection: "tasks", call: "ecs:DescribeTasks", resources: ids(1), id: field("taskArn") },
@@ -64,11 +66,12 @@ const SPECS: Record<string, Spec> = {
 
   describeRepositories: {
     service: "ecr", collection: "repositories", call: "ecr:DescribeRepositories",
-    resources: (args, region) => ids(1)(args).map((n) => repoArn(region, args[0], n)), id: field("registryId", "repositoryName"),
+    // The ARN keeps two regions' repositories of one name apart.
+    resources: (args, region) => ids(1)(args).map((n) => repoArn(regionAt(2)(args, region), args[0], n)), id: field("registryId", "repositoryName", "repositoryArn"),
   },
-  describeImages: { service: "ecr", collection: "imageDetails", call: "ecr:DescribeImages", resources: repo, id: field("registryId", "repositoryName", "imageDigest") },
-  batchGetImage: { service: "ecr", collection: "images", call: "ecr:BatchGetImage", resources: repo, id: field("registryId", "repositoryName", "imageId") },
-  getRepositoryPolicy: { service: "ecr", collection: "repositoryPolicies", call: "ecr:GetRepositoryPolicy", resources: repo, id: field("registryId", "repositoryName") },
+  describeImages: { service: "ecr", collection: "imageDetails", call: "ecr:DescribeImages", resources: repo(3), id: field("registryId", "repositoryName", "imageDigest") },
+  batchGetImage: { service: "ecr", collection: "images", call: "ecr:BatchGetImage", resources: repo(3), id: field("registryId", "repositoryName", "imageId") },
+  getRepositoryPolicy: { service: "ecr", collection: "repositoryPolicies", call: "ecr:GetRepositoryPolicy", resources: repo(2), id: field("registryId", "repositoryName") },
   describePullThroughCacheRules: {
     service: "ecr", collection: "pullThroughCacheRules", call: "ecr:DescribePullThroughCacheRules", resources: one(0), id: field("registryId", "ecrRepositoryPrefix"),
   },
@@ -82,7 +85,7 @@ const SPECS: Record<string, Spec> = {
     items: (v) => (v ? [pick(v as SecretMetadata, ["ARN", "Name", "KmsKeyId", "DeletedDate"])] : []),
   },
   describeParameters: {
-    service: "ssm", collection: "Parameters", call: "ssm:DescribeParameters", resources: ids(0), id: field("Name"),
+    service: "ssm", collection: "Parameters", call: "ssm:DescribeParameters", resources: ids(0), id: field("Name", "ARN"),
     items: (v) => (v as ParameterMetadata[]).map((p) => pick(p, ["Name", "ARN", "Type", "KeyId"])),
   },
 };

@@ -84,6 +84,7 @@ const collections: Record<string, Record<string, Shape>> = {
     VpcEndpoints: obj({
       VpcEndpointId: str, VpcEndpointType: str, VpcId: str, ServiceName: str, State: str, PolicyDocument: str,
       RouteTableIds: strings, SubnetIds: strings, Groups: arr(groupRef), PrivateDnsEnabled: bool,
+      DnsOptions: obj({ PrivateDnsOnlyForInboundResolverEndpoint: bool, DnsRecordIpType: str }),
     }),
     SecurityGroups: obj({ GroupId: str, GroupName: str, VpcId: str, IpPermissions: arr(ipPermission), IpPermissionsEgress: arr(ipPermission) }),
     NetworkAcls: obj({
@@ -93,7 +94,7 @@ const collections: Record<string, Record<string, Shape>> = {
     }),
     NetworkInterfaces: obj({ NetworkInterfaceId: str, SubnetId: str, VpcId: str, Status: str, PrivateIpAddress: str, Groups: arr(groupRef), Association: obj({ PublicIp: str }) }),
     Instances: obj({
-      InstanceId: str, SubnetId: str, VpcId: str, PublicIpAddress: str, PrivateIpAddress: str, Architecture: str,
+      InstanceId: str, SubnetId: str, VpcId: str, PublicIpAddress: str, PrivateIpAddress: str, Architecture: str, Platform: str, PlatformDetails: str,
       IamInstanceProfile: obj({ Arn: str }), SecurityGroups: arr(groupRef),
       NetworkInterfaces: arr(obj({ NetworkInterfaceId: str, SubnetId: str, Groups: arr(groupRef), Attachment: obj({ DeviceIndex: num }) })),
       BlockDeviceMappings: arr(obj({ DeviceName: str, Ebs: obj({ VolumeId: str }) })),

@@ -268,19 +268,21 @@ export class SnapshotSource implements Source {
     );
   }
 
-  private repoResources(registryId: string, name: string): string[] {
-    return [`arn:aws:ecr:${this.region}:${registryId}:repository/${name}`, name];
+  private repoResources(registryId: string, name: string, region = this.region): string[] {
+    return [`arn:aws:ecr:${region}:${registryId}:repository/${name}`, name];
   }
 
-  describeRepositories(registryId: string, repoNames: string[]): Promise<Fact<Repository[]>> {
-    const resources = repoNames.flatMap((n) => this.repoResources(registryId, n));
+  describeRepositories(registryId: string, repoNames: string[], region = this.region): Promise<Fact<Repository[]>> {
+    const resources = repoNames.flatMap((n) => this.repoResources(registryId, n, region));
+    // One top-level region, but a repository names its own (repositoryArn, repositoryUri): another region's is kept apart.
     return this.read("ecr:DescribeRepositories", this.snapshot.ecr?.repositories, resources, (items) =>
-      items.filter((r) => matchesOrAbsent(r.registryId, registryId) && repoNames.includes(r.repositoryName ?? "")),
+      items.filter((r) => matchesOrAbsent(r.registryId, registryId) && repoNames.includes(r.repositoryName ?? "") && matchesOrAbsent(repositoryRegion(r), region)),
     );
   }
 
-  describeImages(registryId: string, repositoryName: string, imageIds?: ImageId[]): Promise<Fact<ImageDetail[]>> {
-    return this.read("ecr:DescribeImages", this.snapshot.ecr?.imageDetails, this.repoResources(registryId, repositoryName), (items) =>
+  // Image details, images, policies and rules name no region: they match by registry and repository, whatever the region.
+  describeImages(registryId: string, repositoryName: string, imageIds?: ImageId[], region = this.region): Promise<Fact<ImageDetail[]>> {
+    return this.read("ecr:DescribeImages", this.snapshot.ecr?.imageDetails, this.repoResources(registryId, repositoryName, region), (items) =>
       items.filter(
         (d) =>
           matchesOrAbsent(d.registryId, registryId) &&
@@ -291,8 +293,8 @@ export class SnapshotSource implements Source {
     );
   }
 
-  batchGetImage(registryId: string, repositoryName: string, imageIds: ImageId[]): Promise<Fact<Image[]>> {
-    return this.read("ecr:BatchGetImage", this.snapshot.ecr?.images, this.repoResources(registryId, repositoryName), (items) =>
+  batchGetImage(registryId: string, repositoryName: string, imageIds: ImageId[], region = this.region): Promise<Fact<Image[]>> {
+    return this.read("ecr:BatchGetImage", this.snapshot.ecr?.images, this.repoResources(registryId, repositoryName, region), (items) =>
       items.filter(
         (i) =>
           matchesOrAbsent(i.registryId, registryId) &&
@@ -304,8 +306,8 @@ export class SnapshotSource implements Source {
     );
   }
 
-  getRepositoryPolicy(registryId: string, repositoryName: string): Promise<Fact<RepositoryPolicy | null>> {
-    return this.read("ecr:GetRepositoryPolicy", this.snapshot.ecr?.repositoryPolicies, this.repoResources(registryId, repositoryName), (items) =>
+  getRepositoryPolicy(registryId: string, repositoryName: string, region = this.region): Promise<Fact<RepositoryPolicy | null>> {
+    return this.read("ecr:GetRepositoryPolicy", this.snapshot.ecr?.repositoryPolicies, this.repoResources(registryId, repositoryName, region), (items) =>
       items.find((p) => matchesOrAbsent(p.registryId, registryId) && p.repositoryName === repositoryName) ?? null,
     );
   }
@@ -335,17 +337,28 @@ export class SnapshotSource implements Source {
     return unknown("not-captured", "iam:SimulatePrincipalPolicy", "a snapshot is evaluated from its policy documents");
   }
 
-  describeSecret(secretId: string): Promise<Fact<SecretMetadata | null>> {
+  describeSecret(secretId: string, region = this.region): Promise<Fact<SecretMetadata | null>> {
+    // A name is looked up in one region: another region's secret of that name is not it.
     return this.read("secretsmanager:DescribeSecret", this.snapshot.secretsmanager?.secrets, [secretId], (items) =>
-      items.find((s) => same(s.ARN, secretId) || same(s.Name, secretId) || secretArnMatches(s.ARN, secretId)) ?? null,
+      items.find((s) => same(s.ARN, secretId) || (same(s.Name, secretId) && matchesOrAbsent(arnRegion(s.ARN), region)) || secretArnMatches(s.ARN, secretId)) ?? null,
     );
   }
 
-  describeParameters(paramNames: string[]): Promise<Fact<ParameterMetadata[]>> {
+  describeParameters(paramNames: string[], region = this.region): Promise<Fact<ParameterMetadata[]>> {
     return this.read("ssm:DescribeParameters", this.snapshot.ssm?.Parameters, paramNames, (items) =>
-      items.filter((p) => paramNames.some((n) => same(p.Name, n) || same(p.ARN, n))),
+      items.filter((p) => paramNames.some((n) => (same(p.Name, n) && matchesOrAbsent(arnRegion(p.ARN), region)) || same(p.ARN, n))),
     );
   }
+}
+
+/** The region an ARN names (`arn:PARTITION:SERVICE:REGION:…`); undefined for anything else. */
+function arnRegion(arn: string | undefined): string | undefined {
+  return arn?.startsWith("arn:") ? arn.split(":")[3] || undefined : undefined;
+}
+
+/** The region a repository names: its ARN's, else its URI's registry host's. */
+function repositoryRegion(r: Repository): string | undefined {
+  return arnRegion(r.repositoryArn) ?? /^\d{12}\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com/.exec(r.repositoryUri ?? "")?.[1];
 }
 
 /** A secret ARN without its 6-character random suffix still names the secret. */

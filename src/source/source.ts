@@ -59,12 +59,14 @@ export interface Source {
   /** Managed prefix lists joined with their entries. */
   describeManagedPrefixLists(ids: string[]): Promise<Fact<ManagedPrefixList[]>>;
 
-  describeRepositories(registryId: string, names: string[]): Promise<Fact<Repository[]>>;
+  // ECR, Secrets Manager and SSM calls take the region the resource is in (an
+  // image reference's registry host, a secret's or parameter's ARN); omitted, the source's own.
+  describeRepositories(registryId: string, names: string[], region?: string): Promise<Fact<Repository[]>>;
   /** Image details of the given ids (empty when none exists), or of the whole repository when `imageIds` is omitted. */
-  describeImages(registryId: string, repositoryName: string, imageIds?: ImageId[]): Promise<Fact<ImageDetail[]>>;
-  batchGetImage(registryId: string, repositoryName: string, imageIds: ImageId[]): Promise<Fact<Image[]>>;
-  getRepositoryPolicy(registryId: string, repositoryName: string): Promise<Fact<RepositoryPolicy | null>>;
-  describePullThroughCacheRules(registryId: string): Promise<Fact<PullThroughCacheRule[]>>;
+  describeImages(registryId: string, repositoryName: string, imageIds?: ImageId[], region?: string): Promise<Fact<ImageDetail[]>>;
+  batchGetImage(registryId: string, repositoryName: string, imageIds: ImageId[], region?: string): Promise<Fact<Image[]>>;
+  getRepositoryPolicy(registryId: string, repositoryName: string, region?: string): Promise<Fact<RepositoryPolicy | null>>;
+  describePullThroughCacheRules(registryId: string, region?: string): Promise<Fact<PullThroughCacheRule[]>>;
 
   /** A role with its trust policy, boundary and policy documents joined in (snapshot `iam.Roles`). */
   getRole(roleName: string): Promise<Fact<Role | null>>;
@@ -73,7 +75,7 @@ export interface Source {
   simulatePrincipalPolicy(roleArn: string, actions: string[], resources: string[]): Promise<Fact<SimulationResult[]>>;
 
   /** Secret metadata (DescribeSecret); never the value. */
-  describeSecret(secretId: string): Promise<Fact<SecretMetadata | null>>;
-  /** Parameter metadata (DescribeParameters); never the value. */
-  describeParameters(names: string[]): Promise<Fact<ParameterMetadata[]>>;
+  describeSecret(secretId: string, region?: string): Promise<Fact<SecretMetadata | null>>;
+  /** Parameter metadata (DescribeParameters); never the value. Every name is in `region`. */
+  describeParameters(names: string[], region?: string): Promise<Fact<ParameterMetadata[]>>;
 }

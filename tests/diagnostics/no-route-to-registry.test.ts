@@ -1,7 +1,15 @@
 import { describe, expect, it } from "vitest";
 import check from "../../diagnostics/no-route-to-registry.js";
 import { IPV6_TIMEOUT } from "../fixtures/network.js";
-import { evidenceOf, MESSAGES, rankedIds, world } from "../fixtures/world.js";
+import { diagnoseSnapshot, evidenceOf, MESSAGES, rankedIds, type World, world } from "../fixtures/world.js";
+
+const endpointsUnread = (w: World) => w.denied("ec2:DescribeVpcEndpoints", ["ec2", "VpcEndpoints"]);
+/** The timeout, to an address inside the VPC: an interface endpoint's, which only a private DNS name gives. */
+const PRIVATE_TIMEOUT = MESSAGES.timeout.replace("52.1.2.3", "10.0.1.200");
+/** The task's ENI attachment is not recorded. */
+const withoutAttachment = (w: World) => w.mutate((s) => {
+  delete s.ecs!.tasks![0].attachments;
+});
 
 describe("no-route-to-registry", () => {
   it("fires when the private subnet lost its NAT route and the VPC has no endpoints", async () => {
@@ -82,5 +90,66 @@ describe("no-route-to-registry: where the pull leaves from, and hops we cannot s
       const r = check.check(await evidenceOf(world().withDefaultRoute(route)));
       expect(r.status === "fail" && r.findings[0].severity).toBe("warning");
     }
+  });
+});
+
+describe("no-route-to-registry: while the VPC's endpoints cannot be read", () => {
+  it("fires as an error when the message's public address shows no endpoint answered, and says what could not be read", async () => {
+    const w = endpointsUnread(world().withoutNatGateway());
+    expect((await rankedIds(w))[0]).toBe("no-route-to-registry");
+    const r = check.check(await evidenceOf(w));
+    expect(r.status).toBe("fail");
+    if (r.status !== "fail") return;
+    expect(r.findings[0].severity).toBe("error");
+    expect(r.findings[0].evidence.find((e) => e.resource === "vpc-0aaa")!.fact).toContain("ec2:DescribeVpcEndpoints");
+  });
+
+  it("is skipped, never an error, where an endpoint it cannot see could serve the registry", async () => {
+    const w = endpointsUnread(world().withoutNatGateway()).failingWith(PRIVATE_TIMEOUT);
+    const r = check.check(await evidenceOf(w));
+    expect(r.status).toBe("skip");
+    expect(r.status === "skip" && r.unknown?.call).toBe("ec2:DescribeVpcEndpoints");
+    expect(await rankedIds(w)).not.toContain("no-route-to-registry");
+  });
+});
+
+describe("no-route-to-registry: a task whose ENI attachment is not recorded", () => {
+  it("judges the one subnet the service names, and says where it was read from", async () => {
+    const w = withoutAttachment(world().withoutNatGateway());
+    expect((await rankedIds(w))[0]).toBe("no-route-to-registry");
+    const r = check.check(await evidenceOf(w));
+    expect(r.status).toBe("fail");
+    if (r.status !== "fail") return;
+    expect(r.findings[0].evidence[0].resource).toBe("rtb-0priv");
+    expect(r.findings[0].evidence.find((e) => e.resource === "subnet-0priv")!.fact).toContain("service web networkConfiguration");
+  });
+
+  it("is skipped, naming ecs:DescribeTasks, when the service names more than one subnet", async () => {
+    const w = withoutAttachment(world().withoutNatGateway().withSubnet("subnet-0two", { cidr: "10.0.2.0/24" })).mutate((s) => {
+      s.ecs!.services![0].networkConfiguration!.awsvpcConfiguration!.subnets = ["subnet-0priv", "subnet-0two"];
+    });
+    const r = check.check(await evidenceOf(w));
+    expect(r.status).toBe("skip");
+    expect(r.status === "skip" && r.unknown?.call).toBe("ecs:DescribeTasks");
+    const { report } = await diagnoseSnapshot(w.build());
+    expect(report.skipped.map((x) => x.check)).toEqual(expect.arrayContaining(["no-route-to-registry", "route-blackhole", "security-group-egress-blocked"]));
+  });
+});
+
+describe("no-route-to-registry: the NAT gateway a fix points at", () => {
+  it("routes to the VPC's NAT gateway whose own subnet reaches an internet gateway", async () => {
+    const r = check.check(await evidenceOf(world().withoutDefaultRoute()));
+    expect(r.status === "fail" && r.findings[0].fixes[0].commands).toEqual([
+      "aws ec2 create-route --region us-east-1 --route-table-id rtb-0priv --destination-cidr-block 0.0.0.0/0 --nat-gateway-id nat-0aaa",
+    ]);
+  });
+
+  it("does not route to a NAT gateway whose own subnet has no route to an internet gateway", async () => {
+    const r = check.check(await evidenceOf(world().withoutDefaultRoute().withoutDefaultRoute("rtb-0pub")));
+    expect(r.status).toBe("fail");
+    if (r.status !== "fail") return;
+    const commands = r.findings[0].fixes[0].commands!.join("\n");
+    expect(commands).not.toContain("nat-0aaa");
+    expect(commands).toContain("aws ec2 create-nat-gateway");
   });
 });

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import d from "../../diagnostics/public-ip-missing.js";
 import { IPV6_TIMEOUT } from "../fixtures/network.js";
-import { diagnoseSnapshot, evidenceOf, MESSAGES, rankedIds, world } from "../fixtures/world.js";
+import { diagnoseSnapshot, evidenceOf, MESSAGES, rankedIds, type World, world } from "../fixtures/world.js";
+
+const endpointsUnread = (w: World) => w.denied("ec2:DescribeVpcEndpoints", ["ec2", "VpcEndpoints"]);
 
 describe("public-ip-missing", () => {
   it("fires for a Fargate task in a public subnet with assignPublicIp DISABLED, with the service update filled in", async () => {
@@ -61,5 +63,21 @@ describe("public-ip-missing", () => {
   it("keeps the finding out of a report that has only the message to go on", async () => {
     const { report } = await diagnoseSnapshot(world().inPublicSubnet("ENABLED").build());
     expect(report.findings.map((f) => f.id)).not.toContain("public-ip-missing");
+  });
+});
+
+describe("public-ip-missing: while the VPC's endpoints cannot be read", () => {
+  it("fires as an error when the message's public address shows the request went to the internet gateway", async () => {
+    const w = endpointsUnread(world().inPublicSubnet("DISABLED"));
+    expect((await rankedIds(w))[0]).toBe("public-ip-missing");
+    const r = d.check(await evidenceOf(w));
+    expect(r.status === "fail" && r.findings[0].severity).toBe("error");
+  });
+
+  it("is skipped with the call when the message's address is the VPC's own (an interface endpoint may have answered)", async () => {
+    const w = endpointsUnread(world().inPublicSubnet("DISABLED")).failingWith(MESSAGES.timeout.replace("52.1.2.3", "10.0.0.200"));
+    const r = d.check(await evidenceOf(w));
+    expect(r.status).toBe("skip");
+    expect(r.status === "skip" && r.unknown?.call).toBe("ec2:DescribeVpcEndpoints");
   });
 });

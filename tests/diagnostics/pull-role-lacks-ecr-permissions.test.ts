@@ -196,3 +196,38 @@ describe(ID, () => {
     expect(check.check(await evidenceOf(withPullOnly)).status).toBe("pass");
   });
 });
+
+// IAM policy evaluation within one account: the identity policies OR the resource policy may allow; an
+// explicit Deny in either denies. Across accounts both must allow (ecr-repository-policy-denies).
+describe(`${ID}: a repository policy of the task's own account`, () => {
+  const tokenOnly = () =>
+    world().withPolicies({ inline: [{ PolicyName: "token", Document: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["ecr:GetAuthorizationToken", "logs:*"], Resource: "*" }] } }] });
+  const grantTo = (principal: string): PolicyDocument => ({
+    Version: "2012-10-17",
+    Statement: [{ Sid: "Pull", Effect: "Allow", Principal: { AWS: principal }, Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"] }],
+  });
+
+  it("passes when the repository policy grants the role what its own policies lack", async () => {
+    const w = tokenOnly().withRepositoryPolicy(grantTo(EXEC_ROLE_ARN)).withoutImage().failingWith(MESSAGES.manifestUnknown);
+    expect(check.check(await evidenceOf(w)).status).toBe("pass");
+    const { report } = await diagnoseSnapshot(w.build());
+    expect(report.findings.filter((f) => f.severity === "error").map((f) => f.id)).toEqual(["image-not-found"]);
+  });
+
+  it("fires when the repository policy grants only the account: that delegates to the role's policies", async () => {
+    const [f] = findingsOf(check.check(await evidenceOf(tokenOnly().withRepositoryPolicy(grantTo(`arn:aws:iam::${ACCOUNT}:root`)))));
+    expect(f.severity).toBe("error");
+    expect(evidenceOfFinding(f)).toContain(`ecr:BatchGetImage on ${REPO_ARN}`);
+  });
+
+  it("fires when the repository policy grants another role", async () => {
+    expect(check.check(await evidenceOf(tokenOnly().withRepositoryPolicy(grantTo(`arn:aws:iam::${ACCOUNT}:role/ci`)))).status).toBe("fail");
+  });
+
+  it("fires when the role's own Deny or its permissions boundary stops what the repository policy grants", async () => {
+    const denied = world().withInlinePolicy(denyBatchGetImage, "deny-pull").withRepositoryPolicy(grantTo(EXEC_ROLE_ARN));
+    expect(evidenceOfFinding(findingsOf(check.check(await evidenceOf(denied)))[0])).toContain('Sid "NoPull"');
+    const bounded = world().withBoundary(scopedTo("other")).withRepositoryPolicy(grantTo(EXEC_ROLE_ARN));
+    expect(check.check(await evidenceOf(bounded)).status).toBe("fail");
+  });
+});

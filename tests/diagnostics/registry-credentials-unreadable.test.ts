@@ -70,3 +70,14 @@ describe(ID, () => {
     expect(check.check(await evidenceOf(world())).status).toBe("n/a");
   });
 });
+
+describe(`${ID}: what only the role's own policies show`, () => {
+  const base = () => ghcr().withRepositoryCredentials({ kmsKeyId: KEY_ARN }).withInlinePolicy(allow("secretsmanager:GetSecretValue", CREDS_ARN));
+
+  it("an implicit deny of kms:Decrypt is a warning until the message says KMS refused", async () => {
+    expect(findingsOf(check.check(await evidenceOf(base())))[0]).toMatchObject({ severity: "warning", certainty: "possible" });
+    const w = base().failingWith(MSG.kmsDenied(CREDS_ARN));
+    expect(findingsOf(check.check(await evidenceOf(w)))[0]).toMatchObject({ severity: "error", certainty: "proven" });
+    expect((await rankedIds(w))[0]).toBe(ID);
+  });
+});

@@ -1,11 +1,15 @@
 import { describe, expect, it } from "vitest";
 import d from "../../diagnostics/route-blackhole.js";
-import { evidenceOf, MESSAGES, rankedIds, world } from "../fixtures/world.js";
+import { diagnoseSnapshot, evidenceOf, MESSAGES, rankedIds, type World, world } from "../fixtures/world.js";
 
 const natDeleted = () =>
   world().withNatGateway({ State: "deleted" }).mutate((s) => {
     s.ec2!.RouteTables!.find((t) => t.RouteTableId === "rtb-0priv")!.Routes![1].State = "blackhole";
   });
+
+const endpointsUnread = (w: World) => w.denied("ec2:DescribeVpcEndpoints", ["ec2", "VpcEndpoints"]);
+/** The timeout, to an address inside the VPC: an interface endpoint's, which only a private DNS name gives. */
+const PRIVATE_TIMEOUT = MESSAGES.timeout.replace("52.1.2.3", "10.0.1.200");
 
 describe("route-blackhole", () => {
   it("fires for a default route to a deleted NAT gateway, and not also as an error no-route-to-registry", async () => {
@@ -63,5 +67,42 @@ describe("route-blackhole", () => {
 
   it("does not fire on a healthy path", async () => {
     expect(d.check(await evidenceOf(world())).status).toBe("pass");
+  });
+});
+
+describe("route-blackhole: while the VPC's endpoints cannot be read", () => {
+  it("fires as an error when the message's public address shows the request took the dead route", async () => {
+    const w = endpointsUnread(natDeleted());
+    const { report } = await diagnoseSnapshot(w.build());
+    expect(report.findings[0].id).toBe("route-blackhole");
+    // Only the checks that judge the endpoints are skipped, each naming the call.
+    expect(report.skipped.map((x) => x.check).sort()).toEqual(["vpc-endpoint-missing", "vpc-endpoint-policy-denies", "vpc-endpoint-private-dns-disabled", "vpc-endpoint-security-group-blocks"]);
+    for (const x of report.skipped) expect(x.reason).toContain("ec2:DescribeVpcEndpoints");
+    const r = d.check(await evidenceOf(w));
+    expect(r.status).toBe("fail");
+    if (r.status !== "fail") return;
+    expect(r.findings).toHaveLength(1);
+    expect(r.findings[0].severity).toBe("error");
+    expect(r.findings[0].evidence.map((e) => e.resource)).toEqual(expect.arrayContaining(["rtb-0priv", "nat-0aaa"]));
+  });
+
+  it("is skipped with the call when the message's address is the VPC's own (an interface endpoint may have answered)", async () => {
+    const r = d.check(await evidenceOf(endpointsUnread(natDeleted()).failingWith(PRIVATE_TIMEOUT)));
+    expect(r.status).toBe("skip");
+    expect(r.status === "skip" && r.unknown?.call).toBe("ec2:DescribeVpcEndpoints");
+  });
+});
+
+describe("route-blackhole: the NAT gateway a fix points at", () => {
+  it("does not offer another NAT gateway whose own subnet has no route to an internet gateway", async () => {
+    const w = natDeleted().withSubnet("subnet-0iso", { cidr: "10.0.9.0/24" }).mutate((s) => {
+      s.ec2!.NatGateways!.push({ NatGatewayId: "nat-0iso", VpcId: "vpc-0aaa", SubnetId: "subnet-0iso", State: "available", ConnectivityType: "public" });
+    });
+    const r = d.check(await evidenceOf(w));
+    expect(r.status).toBe("fail");
+    if (r.status !== "fail") return;
+    const commands = r.findings[0].fixes[0].commands!.join("\n");
+    expect(commands).not.toContain("nat-0iso");
+    expect(commands).toContain("aws ec2 create-nat-gateway");
   });
 });

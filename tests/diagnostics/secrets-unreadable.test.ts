@@ -94,3 +94,42 @@ describe(ID, () => {
     expect((await rankedIds(w))[0]).toBe("execution-role-missing");
   });
 });
+
+// A key policy (kms:Decrypt) or the secret's resource policy (GetSecretValue) can grant the role directly
+// within one account, and neither is read: the role's policies alone prove nothing unless they deny
+// explicitly, the message names the denial, or the key / secret is in another account (both must allow).
+describe(`${ID}: what only the role's own policies show`, () => {
+  const OTHER_KEY = KEY_ARN.replace(`:${ACCOUNT}:`, ":210987654321:");
+  const readSecret = allow("secretsmanager:GetSecretValue", SECRET_ARN);
+  const judged = async (w: ReturnType<typeof world>) => findingsOf(check.check(await evidenceOf(w)))[0];
+
+  it("an implicit deny of kms:Decrypt is a warning while the message does not name it", async () => {
+    const f = await judged(world().withSecret({ kmsKeyId: KEY_ARN }).withInlinePolicy(readSecret).failingWith(MESSAGES.timeout));
+    expect(f).toMatchObject({ severity: "warning", certainty: "possible" });
+    expect(commandsOf(f)).toContain(`aws kms get-key-policy --region us-east-1 --key-id ${KEY_ARN}`);
+  });
+
+  it("the same implicit deny is an error once the message says KMS refused", async () => {
+    const w = world().withSecret({ kmsKeyId: KEY_ARN }).withInlinePolicy(readSecret).failingWith(MSG.kmsDenied());
+    expect(await judged(w)).toMatchObject({ severity: "error", certainty: "proven" });
+    expect((await rankedIds(w))[0]).toBe(ID);
+  });
+
+  it("an explicit Deny of kms:Decrypt, or a key in another account, is an error without a message", async () => {
+    const deny: PolicyDocument = { Version: "2012-10-17", Statement: [{ Effect: "Deny", Action: "kms:Decrypt", Resource: "*" }] };
+    expect(await judged(world().withSecret({ kmsKeyId: KEY_ARN }).withInlinePolicy(readSecret).withInlinePolicy(deny, "no-kms"))).toMatchObject({ severity: "error", certainty: "proven" });
+    expect(await judged(world().withSecret({ kmsKeyId: OTHER_KEY }).withInlinePolicy(readSecret))).toMatchObject({ severity: "error", certainty: "proven" });
+  });
+
+  it("an implicit deny of secretsmanager:GetSecretValue is a warning without a message, an error with the one that names it", async () => {
+    expect(await judged(world().withSecret())).toMatchObject({ severity: "warning", certainty: "possible" });
+    expect(commandsOf(await judged(world().withSecret()))).toContain(`aws secretsmanager get-resource-policy --region us-east-1 --secret-id ${SECRET_ARN}`);
+    expect(await judged(world().withSecret().failingWith(MSG.secretDenied()))).toMatchObject({ severity: "error", certainty: "proven" });
+    // A message about another secret does not name this denial.
+    expect(await judged(world().withSecret().failingWith(MSG.secretDenied(SECRET_ARN.replace("prod/db", "prod/other"))))).toMatchObject({ severity: "warning" });
+  });
+
+  it("an SSM parameter has no resource policy: an implicit deny of ssm:GetParameters stays an error", async () => {
+    expect(await judged(world().withParameter())).toMatchObject({ severity: "error", certainty: "proven" });
+  });
+});

@@ -65,3 +65,22 @@ describe("security-group-egress-blocked", () => {
     expect(d.check(await evidenceOf(w)).status).toBe("skip");
   });
 });
+
+describe("security-group-egress-blocked: while the VPC's endpoints cannot be read", () => {
+  const vpcOnly = () => world().withEgress([https({ IpRanges: [{ CidrIp: "10.0.0.0/16" }] })]).denied("ec2:DescribeVpcEndpoints", ["ec2", "VpcEndpoints"]);
+
+  it("fires for the registry the message shows went to a public address, and only for it", async () => {
+    const r = d.check(await evidenceOf(vpcOnly()));
+    expect(r.status).toBe("fail");
+    if (r.status !== "fail") return;
+    expect(r.findings).toHaveLength(1);
+    expect(r.findings[0].severity).toBe("error");
+    expect(r.findings[0].evidence[0].resource).toBe("sg-0task");
+  });
+
+  it("is skipped with the call where every blocked request could have gone to an endpoint it cannot see", async () => {
+    const r = d.check(await evidenceOf(vpcOnly().failingWith(MESSAGES.timeout.replace("52.1.2.3", "10.0.1.200"))));
+    expect(r.status).toBe("skip");
+    expect(r.status === "skip" && r.unknown?.call).toBe("ec2:DescribeVpcEndpoints");
+  });
+});

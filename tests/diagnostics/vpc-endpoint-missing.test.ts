@@ -62,3 +62,39 @@ describe("vpc-endpoint-missing", () => {
     expect(d.check(await evidenceOf(w)).status).toBe("skip");
   });
 });
+
+describe("vpc-endpoint-missing: an S3 interface endpoint whose private DNS serves only inbound resolvers", () => {
+  const s3Interface = (inboundOnly: boolean) =>
+    endpoint("s3", {
+      VpcEndpointId: "vpce-0s3if", VpcEndpointType: "Interface", PrivateDnsEnabled: true, SubnetIds: ["subnet-0priv"], Groups: [{ GroupId: "sg-0vpce" }], RouteTableIds: undefined,
+      DnsOptions: { PrivateDnsOnlyForInboundResolverEndpoint: inboundOnly, DnsRecordIpType: "ipv4" },
+    });
+  /** ecr.api and ecr.dkr; the S3 gateway endpoint on rtb-0main only; and an S3 interface endpoint. */
+  const gatewayElsewhere = (inboundOnly: boolean) =>
+    world().privateWithEndpoints("ecr.api", "ecr.dkr").mutate((s) => {
+      s.ec2!.VpcEndpoints!.push(endpoint("s3", { RouteTableIds: ["rtb-0main"] }), s3Interface(inboundOnly));
+      s.ec2!.RouteTables!.find((t) => t.RouteTableId === "rtb-0main")!.Routes!.push({ DestinationPrefixListId: S3_PREFIX_LIST, GatewayId: "vpce-0s3", State: "active" });
+    });
+
+  it("fires for S3 when the gateway endpoint is not on the task's route table: tasks in the VPC resolve S3 to its public addresses", async () => {
+    const r = d.check(await evidenceOf(gatewayElsewhere(true)));
+    expect(r.status).toBe("fail");
+    if (r.status !== "fail") return;
+    expect(r.findings[0].evidence[0]).toMatchObject({ resource: "vpce-0s3" });
+    expect(r.findings[0].fixes[0].commands).toEqual(["aws ec2 modify-vpc-endpoint --region us-east-1 --vpc-endpoint-id vpce-0s3 --add-route-table-ids rtb-0priv"]);
+  });
+
+  it("does not fire when the S3 interface endpoint's private DNS serves every resolver", async () => {
+    expect(d.check(await evidenceOf(gatewayElsewhere(false))).status).toBe("pass");
+  });
+
+  it("sends S3 through the gateway endpoint on the task's route table, not the interface endpoint", async () => {
+    const pathOf = async (inboundOnly: boolean) => {
+      const e = await evidenceOf(world().privateWithEndpoints("ecr.api", "ecr.dkr", "s3").mutate((s) => s.ec2!.VpcEndpoints!.push(s3Interface(inboundOnly))));
+      const p = e.network.destinations.state === "known" ? e.network.destinations.value.find((x) => x.destination.service === "s3") : undefined;
+      return [p?.via, p?.endpoint?.VpcEndpointId];
+    };
+    expect(await pathOf(true)).toEqual(["gateway-endpoint", "vpce-0s3"]);
+    expect(await pathOf(false)).toEqual(["interface-endpoint", "vpce-0s3if"]);
+  });
+});
