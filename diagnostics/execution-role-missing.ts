@@ -18,6 +18,8 @@ export default defineDiagnostic({
     if (e.secrets.some((s) => s.field === "repositoryCredentials")) needs.push("reading repositoryCredentials");
     if (e.secrets.some((s) => s.field !== "repositoryCredentials")) needs.push("reading secrets at start");
     if (e.launchType === "FARGATE" && e.images.some((i) => i.definitions.some((d) => d.logConfiguration?.logDriver === "awslogs"))) needs.push("the awslogs log driver on Fargate");
+    // What the task needs is read off its definition: unread, "no role is needed" would be a guess too.
+    if (needs.length === 0 && e.taskDefinition.state !== "known") return skip("cannot read the task definition", e.taskDefinition);
     if (needs.length === 0) return pass("No execution role is needed");
     const label = taskDefinitionLabel(e);
     const fixCreate = {

@@ -47,6 +47,15 @@ describe(ID, () => {
     expect(check.check(await evidenceOf(world().withoutExecutionRoleArn().withImage("nginx:1.27"))).status).toBe("pass");
   });
 
+  it("is skipped, not passed, when neither the task definition nor the task names the images", async () => {
+    const w = world().denied("ecs:DescribeTaskDefinition", ["ecs", "taskDefinitions"]).mutate((s) => {
+      delete s.ecs!.tasks![0].containers![0].image;
+    });
+    const { report } = await diagnoseSnapshot(w.build());
+    expect(report.passed.map((p) => p.check)).not.toContain(ID);
+    expect(report.skipped.find((s) => s.check === ID)?.reason).toContain("ecs:DescribeTaskDefinition");
+  });
+
   it("is skipped, not failed, when the role cannot be read", async () => {
     const { report } = await diagnoseSnapshot(world().denied("iam:GetRole", ["iam", "Roles"]).build());
     expect(report.findings.map((f) => f.id)).not.toContain(ID);
