@@ -17,9 +17,14 @@ export function demosDir(): string {
   return fileURLToPath(new URL("../demos/", import.meta.url));
 }
 
+/** The scenario a first run shows: the most common cause of all. */
+export const FIRST_DEMO = "private-subnet-no-route";
+
 export async function listDemos(): Promise<Demo[]> {
   const dir = demosDir();
-  const files = (await readdir(dir)).filter((f) => f.endsWith(".json")).sort();
+  const files = (await readdir(dir))
+    .filter((f) => f.endsWith(".json"))
+    .sort((a, b) => Number(b === `${FIRST_DEMO}.json`) - Number(a === `${FIRST_DEMO}.json`) || a.localeCompare(b));
   return Promise.all(
     files.map(async (f) => {
       const data = JSON.parse(await readFile(dir + f, "utf8"));

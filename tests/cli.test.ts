@@ -171,10 +171,10 @@ describe("commands that need no AWS", () => {
     expect(help.stdout).toContain("--snapshot");
   });
 
-  it("demo, not interactive, diagnoses the first scenario", async () => {
+  it("demo, not interactive, diagnoses the first scenario: the most common cause", async () => {
     const r = await run(["demo", "--output", "json"]);
     expect(r.code).toBe(1);
-    expect(JSON.parse(r.stdout).findings.length).toBeGreaterThan(0);
+    expect(JSON.parse(r.stdout).findings[0].id).toBe("no-route-to-registry");
   });
 
   it("demo NAME diagnoses that scenario; an unknown name lists the real ones", async () => {
