@@ -1,17 +1,20 @@
-// Acceptance: snapshots written from the contract alone, by someone who had
-// not read this code (tests/contract-blind/), each with the finding that must
-// rank first and the ids that must not be errors.
-import { readFileSync } from "node:fs";
+// Acceptance: snapshots written from the contract alone, by testers who had
+// not read this code (tests/contract-blind*/), each with the finding that
+// must rank first and the ids that must not be errors.
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseSnapshot } from "../src/source/snapshot.js";
 import { diagnoseSnapshot } from "./fixtures/world.js";
 
 interface Case { file: string; expectTop: string; mustNotBeErrors?: string[]; why: string }
 
-const dir = new URL("contract-blind/", import.meta.url);
-const cases: Case[] = JSON.parse(readFileSync(new URL("manifest.json", dir), "utf8"));
+const here = new URL("./", import.meta.url);
+const suites = readdirSync(here).filter((d) => d.startsWith("contract-blind") && existsSync(new URL(`${d}/manifest.json`, here)));
 
-describe("snapshots written from the contract alone", () => {
+describe.each(suites)("snapshots written from the contract alone: %s", (suite) => {
+  const dir = new URL(`${suite}/`, here);
+  const cases: Case[] = JSON.parse(readFileSync(new URL("manifest.json", dir), "utf8"));
+
   it.each(cases.map((c) => [c.file, c] as const))("%s", async (file, c) => {
     const snapshot = parseSnapshot(JSON.parse(readFileSync(new URL(file, dir), "utf8")), file);
     const { report } = await diagnoseSnapshot(snapshot);
