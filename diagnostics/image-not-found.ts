@@ -1,5 +1,6 @@
 import { shortRef } from "../src/analysis/image-ref.js";
-import { defineDiagnostic, fail, notApplicable, pass, skip } from "../src/diagnostic.js";
+import { type DraftFinding, defineDiagnostic, fail, notApplicable, pass, skip } from "../src/diagnostic.js";
+import type { Evidence, ImageEvidence } from "../src/model/evidence.js";
 import type { ImageDetail } from "../src/model/aws.js";
 import { unknownReason } from "../src/model/fact.js";
 import { DOCS, ecrImages, messageSaysMissing } from "../src/model/queries.js";
@@ -17,16 +18,41 @@ function nearestTags(wanted: string, images: ImageDetail[]): { tag: string; push
     .slice(0, 3);
 }
 
+/** A registry outside ECR said the tag or digest does not exist. */
+function outsideEcr(e: Evidence, i: ImageEvidence): DraftFinding {
+  const wanted = i.ref.digest ?? i.ref.tag ?? "latest";
+  const failure = e.failures.find((f) => i.containers.includes(f.container));
+  const hub = i.ref.kind === "docker-hub";
+  return {
+    severity: "error",
+    certainty: "message",
+    container: i.containers[0],
+    title: `Image ${shortRef(i.ref)} was not found on ${hub ? "Docker Hub" : i.ref.host}, says the registry`,
+    explanation:
+      `Container ${i.containers.join(", ")} pulls ${i.ref.raw}, and ${hub ? "Docker Hub" : `the registry ${i.ref.host}`} answered that it has no image ${i.ref.digest ? `with digest ${wanted}` : `tagged ${wanted}`} in ${i.ref.repository}. ` +
+      "ecs-doctor does not call registries outside ECR, so this rests on the registry's own answer. The tag may never have been published, or have been removed or renamed.",
+    evidence: [{ resource: `container ${i.containers[0]}`, fact: `reason: ${failure?.message ?? ""}` }],
+    fixes: [
+      {
+        summary: `Point the task definition at a tag of ${i.ref.repository} that exists, or publish ${wanted}.`,
+        commands: [`docker manifest inspect ${i.ref.raw}`],
+        docs: [DOCS.cannotPull],
+      },
+    ],
+  };
+}
+
 /** The repository exists but the tag or digest does not. */
 export default defineDiagnostic({
   id: "image-not-found",
-  title: "The tag or digest of each ECR image exists",
+  title: "The tag or digest of each image exists",
   docs: [DOCS.cannotPull, DOCS.ecrPush],
   messageKinds: ["not-found"],
   check(e) {
+    // Outside ECR, ecs-doctor does not call the registry: only its own answer, in the message, can tell.
+    const findings: DraftFinding[] = e.images.filter((i) => i.ref.kind !== "ecr" && messageSaysMissing(e, i) === "image").map((i) => outsideEcr(e, i));
     const images = ecrImages(e);
-    if (images.length === 0) return notApplicable;
-    const findings = [];
+    if (images.length === 0) return findings.length > 0 ? fail(...findings) : notApplicable;
     for (const i of images) {
       if (i.repository.state === "known" && i.repository.value === null) continue;
       if (i.image.state !== "known") {

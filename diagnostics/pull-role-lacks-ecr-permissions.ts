@@ -1,7 +1,8 @@
 import type { PermissionAnswer } from "../src/analysis/permissions.js";
 import { defineDiagnostic, type DraftFinding, fail, type Fix, notApplicable, pass, skip } from "../src/diagnostic.js";
-import { answerFact, IAM_DOCS, isDenied, putRolePolicyCommand, roleNameFromArn } from "../src/iam-fixes.js";
+import { answerFact, type Grant, IAM_DOCS, isDenied, putRolePolicyCommand, roleNameFromArn } from "../src/iam-fixes.js";
 import type { Evidence } from "../src/model/evidence.js";
+import { type Unknown, unknownReason } from "../src/model/fact.js";
 import { DOCS, ecrImages, quote } from "../src/model/queries.js";
 
 const EXECUTION_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy";
@@ -10,6 +11,32 @@ const INSTANCE_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonEC2Container
 /** The message of a failure that says an ECR call was refused (for the finding's explanation). */
 function refusal(e: Evidence) {
   return e.failures.find((f) => ["access-denied", "forbidden", "unauthorized"].includes(f.signals.kind) && (!f.signals.deniedAction || f.signals.deniedAction.toLowerCase().startsWith("ecr:")));
+}
+
+/**
+ * The role's policies could not be read, but the message names the ECR action
+ * AWS refused: the message proves the cause and nothing readable contradicts
+ * it (findings.md, Severity), so it stands as an error.
+ */
+function provenByMessage(e: Evidence, roleArn: string, purpose: string, unread: Unknown): DraftFinding | undefined {
+  const f = refusal(e);
+  const action = f?.signals.kind === "access-denied" ? f.signals.deniedAction : undefined;
+  if (!f || !action?.toLowerCase().startsWith("ecr:")) return undefined;
+  const roleName = roleNameFromArn(roleArn);
+  return {
+    severity: "error",
+    certainty: "message",
+    container: f.container,
+    title: `Role ${roleName} is not allowed ${action}, says AWS`,
+    explanation:
+      `The message says ${quote(f.message, 220)}: AWS refused ${action}${f.signals.deniedResource ? ` on ${f.signals.deniedResource}` : ""} to the role that pulls, ${roleArn}. ` +
+      `ecs-doctor could not read the role's policies to say which statement is missing (${unknownReason(unread)}); nothing it could read says otherwise.`,
+    evidence: [
+      { resource: `container ${f.container}`, fact: `reason: ${f.message}` },
+      { resource: roleArn, fact: `not read: ${unknownReason(unread)}` },
+    ],
+    fixes: [grantFix(roleArn, purpose, [{ action, resource: f.signals.deniedResource ?? "*" }])],
+  };
 }
 
 /** EC2 without an execution role: the instance must carry a profile that holds a role. */
@@ -91,6 +118,8 @@ export default defineDiagnostic({
     }
 
     if (pp.answers.state !== "known") {
+      const proven = provenByMessage(e, pp.roleArn, pp.purpose, pp.answers);
+      if (proven) findings.push(proven);
       if (findings.length > 0) return fail(...findings);
       return skip(`cannot read the policies of ${pp.roleArn}`, pp.answers);
     }
@@ -104,6 +133,8 @@ export default defineDiagnostic({
       const unreadable = unknowns.find((a) => a.unreadable)?.unreadable;
       // Unread documents: the check could not be made.
       if (unreadable && !unknowns.some((a) => !a.unreadable)) {
+        const proven = provenByMessage(e, pp.roleArn, pp.purpose, unreadable);
+        if (proven) findings.push(proven);
         if (findings.length > 0) return fail(...findings);
         return skip(`cannot evaluate the policies of ${pp.roleArn}`, unreadable);
       }
@@ -143,7 +174,7 @@ export default defineDiagnostic({
   },
 });
 
-function grantFix(roleArn: string, purpose: string, missing: PermissionAnswer[]): Fix {
+function grantFix(roleArn: string, purpose: string, missing: Grant[]): Fix {
   const roleName = roleNameFromArn(roleArn);
   const managed = purpose === "execution-role" ? EXECUTION_POLICY : INSTANCE_POLICY;
   const standard = missing.every((a) => ["ecr:GetAuthorizationToken", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"].includes(a.action));

@@ -51,7 +51,10 @@ export function answerFact(a: PermissionAnswer): string {
 export const isDenied = (a: PermissionAnswer): boolean => a.decision === "explicit-deny" || a.decision === "implicit-deny";
 
 /** A statement allowing these actions, grouped by resource. */
-export function allowStatements(answers: PermissionAnswer[]): { Effect: "Allow"; Action: string[]; Resource: string }[] {
+/** What a grant needs to know of an answer: the action, the resource, and whether the resource stands in for another. */
+export type Grant = Pick<PermissionAnswer, "action" | "resource" | "placeholder">;
+
+export function allowStatements(answers: Grant[]): { Effect: "Allow"; Action: string[]; Resource: string }[] {
   const byResource = new Map<string, Set<string>>();
   for (const a of answers) {
     // A stand-in resource (the key behind an alias) cannot be granted by name.
@@ -64,7 +67,7 @@ export function allowStatements(answers: PermissionAnswer[]): { Effect: "Allow";
 }
 
 /** `aws iam put-role-policy` granting what the answers lack, as an inline policy. */
-export function putRolePolicyCommand(roleName: string, policyName: string, answers: PermissionAnswer[]): string {
+export function putRolePolicyCommand(roleName: string, policyName: string, answers: Grant[]): string {
   const doc = JSON.stringify({ Version: "2012-10-17", Statement: allowStatements(answers) });
   return `aws iam put-role-policy --role-name ${roleName} --policy-name ${policyName} --policy-document '${doc}'`;
 }

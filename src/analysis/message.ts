@@ -144,7 +144,15 @@ const INIT =
 const PULL =
   /CannotPull(?:ECR)?Container|pull access denied|failed to resolve ref|failed to pull and unpack|(?:pull image manifest|ref pull|inspect image) has been retried|error pulling image|Error while pulling image|no matching manifest for|descriptor (?:matching|for) platform|toomanyrequests|manifest unknown|name unknown|failed to register layer|failed to extract layer|GetImageBlob|The task (?:can't|cannot) pull|httpRead(?:er)?Seeker|manifest for \S+ not found|repository \S+ not found|Tag \S+ not found in repository|no basic auth credentials|\b(?:Get|Head) "?https?:\/\/[^\s"/]+\/v[12]\//i;
 
+/**
+ * Errors of the steps after the pull: when one leads the message, the image was
+ * pulled, whatever it wraps ("CannotStartContainerError: ResourceInitializationError:
+ * unable to create new container: ... no such file or directory").
+ */
+const AFTER_PULL = /^\s*(?:CannotStartContainerError|CannotCreateContainerError|CannotInspectContainerError|CannotStopContainerError|ContainerRuntimeError|ContainerRuntimeTimeoutError|OutOfMemoryError)\b/;
+
 function detectScope(text: string): Scope {
+  if (AFTER_PULL.test(text)) return "none";
   if (ASSUME_ROLE.test(text)) return "assume-role";
   if (INIT.test(text)) return "init";
   if (PULL.test(text)) return "pull";

@@ -222,3 +222,17 @@ describe("what a 'not found' says is missing", () => {
     expect(parseMessage("CannotPullContainerError: toomanyrequests: You have reached your pull rate limit.").missing).toBeUndefined();
   });
 });
+
+describe("errors of the steps after the pull", () => {
+  it.each([
+    "CannotStartContainerError: ResourceInitializationError: unable to create new container: mount callback failed on /tmp/containerd-mount123: no users found",
+    "CannotCreateContainerError: Error response from daemon: Conflict. The container name is already in use",
+    "OutOfMemoryError: Container killed due to memory usage",
+  ])("leave the scope of a pull diagnosis: %s", (message) => {
+    expect(parseMessage(message).scope).toBe("none");
+  });
+
+  it("keeps a ResourceInitializationError that leads the message in scope", () => {
+    expect(parseMessage("ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed").scope).toBe("init");
+  });
+});

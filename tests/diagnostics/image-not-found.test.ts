@@ -53,4 +53,16 @@ describe(ID, () => {
     const { report } = await diagnoseSnapshot(world().denied("ecr:DescribeImages", ["ecr", "imageDetails"]).failingWith(MESSAGES.repoNotFound).build());
     expect(report.findings.map((f) => f.id)).not.toContain(ID);
   });
+
+  it("stands on the registry's own 'not found' for an image outside ECR, which ecs-doctor does not call", async () => {
+    const message = 'CannotPullContainerError: failed to resolve ref docker.io/bitnami/redis:7.9.9: docker.io/bitnami/redis:7.9.9: not found';
+    const { report } = await diagnoseSnapshot(world().withImage("bitnami/redis:7.9.9").failingWith(message).build());
+    expect(report.findings[0]).toMatchObject({ id: ID, severity: "error" });
+    expect(report.findings[0].fixes[0].commands).toEqual(["docker manifest inspect bitnami/redis:7.9.9"]);
+  });
+
+  it("does not fire for an image outside ECR whose message is no 'not found'", async () => {
+    const { report } = await diagnoseSnapshot(world().withImage("bitnami/redis:7.2").failingWith(MESSAGES.rateLimit).build());
+    expect(report.findings.map((f) => f.id)).not.toContain(ID);
+  });
 });

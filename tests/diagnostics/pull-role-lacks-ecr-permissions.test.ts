@@ -230,4 +230,17 @@ describe(`${ID}: a repository policy of the task's own account`, () => {
     const bounded = world().withBoundary(scopedTo("other")).withRepositoryPolicy(grantTo(EXEC_ROLE_ARN));
     expect(check.check(await evidenceOf(bounded)).status).toBe("fail");
   });
+
+  it("stands as an error on the message's AccessDeniedException when the role cannot be read, saying what was not read", async () => {
+    const { report } = await diagnoseSnapshot(world().denied("iam:GetRole", ["iam", "Roles"]).failingWith(MESSAGES.authDenied).build());
+    expect(report.findings[0]).toMatchObject({ id: ID, severity: "error" });
+    expect(report.findings[0].evidence.map((x) => x.fact).join("\n")).toContain("iam:GetRole was denied");
+    expect(report.findings[0].fixes[0].commands?.join("\n")).toContain("ecr:GetAuthorizationToken");
+  });
+
+  it("is skipped when the role cannot be read and the message names no ECR denial", async () => {
+    const { report } = await diagnoseSnapshot(world().denied("iam:GetRole", ["iam", "Roles"]).build());
+    expect(report.findings.map((f) => f.id)).not.toContain(ID);
+    expect(report.skipped.map((x) => x.check)).toContain(ID);
+  });
 });
