@@ -28,9 +28,12 @@ const diagnostic: SummaryDiagnostic = {
       ...(opaque?.route ? [{ resource: opaque.route.target.id, fact: `route ${opaque.route.destination} in ${opaque.route.routeTableId} goes to ${opaque.route.target.kind} ${opaque.route.target.id}, beyond what this account's APIs show` }] : []),
       ...outcome.skipped.slice(0, 8).map((s) => ({ resource: s.check, fact: `not checked: ${s.reason}` })),
     ];
+    const skipped = outcome.skipped.length > 0;
     const look = opaque?.route
       ? `The pull's route goes to ${opaque.route.target.kind} ${opaque.route.target.id}: look there next (its route tables, firewall rules, and whether it reaches the internet or the registry).`
-      : "Look at what could not be checked, then at the registry's side (is it up, does it accept this network's address?).";
+      : skipped
+        ? "Look first at what could not be checked (grant the permissions named below and diagnose again), then at the registry's side."
+        : "Everything that could be checked is in order: the cause is outside what this account's configuration shows (a service control policy, a proxy or firewall appliance, the registry's side), or it was passing and has since been fixed: retry the task.";
     return fail({
       severity: "error",
       certainty: "possible",
@@ -41,7 +44,11 @@ const diagnostic: SummaryDiagnostic = {
       evidence,
       fixes: [
         {
-          summary: opaque?.route ? `Inspect the path beyond ${opaque.route.target.id}.` : "Re-run with the permissions the skipped checks name, then retry the task.",
+          summary: opaque?.route
+            ? `Inspect the path beyond ${opaque.route.target.id}.`
+            : skipped
+              ? "Grant the permissions the skipped checks name, diagnose again, then retry the task."
+              : "Retry the task; if it fails the same way, look outside the account's configuration (service control policies, proxies, the registry).",
           commands: opaque?.route?.target.kind === "transit-gateway"
             ? [`aws ec2 search-transit-gateway-routes --region ${e.region} --transit-gateway-route-table-id TGW_ROUTE_TABLE_ID --filters Name=type,Values=static,propagated`]
             : [],

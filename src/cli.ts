@@ -46,12 +46,14 @@ const outputOption = () =>
 
 function emit(report: Report, opts: CommonOptions): void {
   const style = opts.output === "text" && wantsColor(process.stdout, opts.color) ? COLOR : PLAIN;
-  process.stdout.write(render(report, opts.output, style));
+  // Fold to the terminal's width (within reason); 100 columns when piped.
+  const width = process.stdout.isTTY && process.stdout.columns ? Math.max(60, Math.min(process.stdout.columns, 160)) : 100;
+  process.stdout.write(render(report, opts.output, style, width));
   process.exitCode = exitCodeFor(report);
 }
 
 async function writeTrace(events: TraceEvent[], opts: CommonOptions): Promise<void> {
-  if (opts.trace) process.stderr.write(`\nCalls (${events.length}):\n${formatTrace(events)}\n`);
+  if (opts.trace && events.length > 0) process.stderr.write(`\nCalls (${events.length}):\n${formatTrace(events)}\n`);
   if (opts.traceFile) await writeFile(opts.traceFile, events.map((e) => JSON.stringify(e)).join("\n") + (events.length ? "\n" : ""));
 }
 
@@ -109,7 +111,6 @@ export function buildProgram(): Command {
     .option("--trace", "list every call the diagnosis made, on stderr")
     .option("--trace-file <file>", "write every call as JSON lines")
     .option("--timeout <seconds>", "overall time limit for AWS calls", parseTimeout, 30)
-    .showHelpAfterError("(run ecs-doctor --help for usage)")
     // Subcommands own the options written after them (`demo --output json`).
     .enablePositionalOptions()
     .action(async (task: string | undefined, opts: DiagnoseOptions) => runDiagnosis(task, opts));
@@ -156,6 +157,7 @@ export function buildProgram(): Command {
     .option("--no-color", "no colour in text output")
     .action(async (message: string, opts: CommonOptions) => {
       const text = message === "-" ? readFileSync(0, "utf8") : message;
+      if (!text.trim()) throw new UsageError('give the message to explain: ecs-doctor explain "CannotPullContainerError: ..." (or - to read it from standard input)');
       const { explainMessage } = await import("./explain.js");
       emit(explainMessage(text), opts);
     });
@@ -177,16 +179,21 @@ export function buildProgram(): Command {
       const { scanCluster, parseSince, renderScanText } = await import("./scan.js");
       const sinceMs = opts.since ? parseSince(opts.since) : undefined;
       let cluster = opts.cluster;
+      let now: number | undefined;
       const source = await openSource({ snapshot: opts.snapshot, region: opts.region, profile: opts.profile, timeoutMs: opts.timeout * 1000 });
-      if (!cluster && opts.snapshot) {
+      if (opts.snapshot) {
         const { SnapshotSource } = await import("./source/snapshot.js");
-        cluster = (source as InstanceType<typeof SnapshotSource>).snapshot.ecs?.tasks?.[0]?.clusterArn;
+        const snapshot = (source as InstanceType<typeof SnapshotSource>).snapshot;
+        cluster ??= snapshot.ecs?.tasks?.[0]?.clusterArn;
+        // --since counts back from when the snapshot was captured, not from today.
+        const captured = snapshot.capturedAt ? Date.parse(snapshot.capturedAt) : Number.NaN;
+        if (!Number.isNaN(captured)) now = captured;
       }
       if (!cluster) throw new UsageError("scan needs --cluster NAME");
       const events: TraceEvent[] = [];
       const spinner = source.kind === "live" ? startSpinner(`Scanning ${cluster}`) : undefined;
       try {
-        const scan = await scanCluster(tracedSource(source, events), { cluster, service: opts.service, sinceMs });
+        const scan = await scanCluster(tracedSource(source, events), { cluster, service: opts.service, sinceMs, now });
         spinner?.stop();
         if (opts.output === "json") process.stdout.write(`${JSON.stringify(scan, null, 2)}\n`);
         else if (opts.output === "markdown") process.stdout.write(scan.reports.map((r) => render(r, "markdown")).join("\n---\n\n") || "No task failed to pull or start.\n");
@@ -275,6 +282,11 @@ function upperChoice(choices: string[]): (v: string) => string {
   };
 }
 
+/** Messages quote files and AWS errors that hold newlines: stderr keeps its promise of one line. */
+function oneLine(s: string): string {
+  return s.replace(/\s*\n\s*/g, " ").trim();
+}
+
 export async function main(argv: string[]): Promise<void> {
   // The SDK's notice about its future Node versions is not about this diagnosis,
   // and it would break the promise of one line on stderr.
@@ -283,7 +295,15 @@ export async function main(argv: string[]): Promise<void> {
   program.exitOverride();
   // Subcommands made before this line do not inherit it: without theirs, a bad option of `scan` or `preflight` exits 1, not 2.
   for (const command of program.commands) command.exitOverride();
-  program.configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  // Every complaint is one line, in the same voice as the others, with where to look.
+  const outputError = (str: string, write: (s: string) => void) =>
+    write(`ecs-doctor: ${oneLine(str).replace(/^error: /, "")} (see --help)\n`);
+  for (const command of [program, ...program.commands]) command.configureOutput({ writeErr: (s) => process.stderr.write(s), outputError });
+  // A reader that stops early (`| head`) is not an error.
+  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw e;
+  });
   try {
     await program.parseAsync(argv);
   } catch (err) {
@@ -297,9 +317,9 @@ export async function main(argv: string[]): Promise<void> {
       return;
     }
     if (err instanceof UsageError) {
-      process.stderr.write(`ecs-doctor: ${err.message}\n`);
+      process.stderr.write(`ecs-doctor: ${oneLine(err.message)}\n`);
     } else {
-      process.stderr.write(`ecs-doctor: could not diagnose: ${(err as Error)?.message ?? String(err)}\n`);
+      process.stderr.write(`ecs-doctor: could not diagnose: ${oneLine((err as Error)?.message ?? String(err))}\n`);
       if (process.env.ECS_DOCTOR_DEBUG) process.stderr.write(`${(err as Error)?.stack}\n`);
     }
     process.exitCode = 2;

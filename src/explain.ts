@@ -105,6 +105,8 @@ export function suggestionsFor(s: MessageSignals, message = ""): Suggestion[] {
         const what = s.deniedAction ? `is not allowed ${s.deniedAction}` : `cannot read from ${target === "kms" ? "KMS" : target}`;
         if (registryAuth) add("registry-credentials-unreadable", 0.85, `the execution role ${what}`, "error");
         else add("secrets-unreadable", 0.85, `the execution role ${what}`, "error");
+      } else if (target === "logs") {
+        // No cause id covers the log stream: the summing-up finding names it (below).
       } else if (target === "s3") add("vpc-endpoint-policy-denies", 0.5, "S3 refused a layer download, which an S3 gateway endpoint policy does when it leaves out the ECR layer bucket");
       else add("pull-role-lacks-ecr-permissions", 0.5, "a call of the pull was denied");
       break;
@@ -145,7 +147,17 @@ export function suggestionsFor(s: MessageSignals, message = ""): Suggestion[] {
     default:
       break;
   }
-  if (!out.some((x) => x.severity === "error")) add("unexplained-pull-failure", 0.2, "the message alone proves no cause: diagnose the task to check its configuration", "error");
+  if (!out.some((x) => x.severity === "error")) {
+    const logs = s.stage === "logs" || (s.deniedAction ?? "").toLowerCase().startsWith("logs:");
+    add(
+      "unexplained-pull-failure",
+      logs ? 0.6 : 0.2,
+      logs
+        ? `the task failed setting up its logs (${s.summary}): give the execution role logs:CreateLogStream and logs:PutLogEvents (AmazonECSTaskExecutionRolePolicy has them) and check the awslogs options`
+        : "the message alone proves no cause: diagnose the task to check its configuration",
+      "error",
+    );
+  }
   return out;
 }
 

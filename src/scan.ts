@@ -86,7 +86,8 @@ export function groupByCause(reports: Report[]): ScanGroup[] {
 }
 
 export function renderScanText(s: ScanReport): string {
-  const out = [`Cluster ${s.cluster}: ${s.stoppedTasks} stopped tasks, ${s.reports.length} failed to pull or start.`, ""];
+  const tasks = (n: number) => `${n} stopped task${n === 1 ? "" : "s"}`;
+  const out = [`Cluster ${s.cluster}: ${tasks(s.stoppedTasks)}, ${s.reports.length} failed to pull or start.`, ""];
   for (const g of s.groups) {
     const sample = s.reports.find((r) => r.findings[0]?.id === g.id)!;
     const top = sample.findings[0];
@@ -99,6 +100,8 @@ export function renderScanText(s: ScanReport): string {
     }
     out.push("");
   }
-  if (s.reports.length === 0) out.push("No task failed to pull or start.");
+  // A mistyped cluster or service lists nothing: say so rather than "all is well".
+  if (s.stoppedTasks === 0) out.push("No stopped task found: check the cluster and service names, the region, and --since (ECS keeps stopped tasks about an hour).");
+  else if (s.reports.length === 0) out.push("No task failed to pull or start.");
   return `${out.join("\n").trimEnd()}\n`;
 }

@@ -6,7 +6,7 @@ export interface Spinner {
   stop(): void;
 }
 
-export function spinnerAllowed(stream: NodeJS.WriteStream = process.stderr, env: NodeJS.ProcessEnv = process.env): boolean {
+export function spinnerAllowed(stream: { isTTY?: boolean; columns?: number } = process.stderr, env: Record<string, string | undefined> = process.env): boolean {
   return Boolean(stream.isTTY) && (stream.columns ?? 0) > 0 && !env.CI && env.TERM !== "dumb";
 }
 

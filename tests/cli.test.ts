@@ -119,7 +119,7 @@ describe("input it cannot diagnose from: exit 2 and one line on stderr", () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toBe("");
     expect(r.stderr).toMatch(message as RegExp);
-    expect(r.stderr.trim().split("\n").filter((l) => !l.startsWith("(run ecs-doctor --help")).length).toBe(1);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
   });
 
   it("says what to do when no region is configured anywhere", async () => {
@@ -127,6 +127,25 @@ describe("input it cannot diagnose from: exit 2 and one line on stderr", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/region/i);
     expect(r.stderr).toMatch(/--region/);
+  });
+
+  it("names the profile when the one asked for gives no credentials", async () => {
+    const r = await run(["arn:aws:ecs:us-east-1:123456789012:task/prod/0123456789abcdef0123456789abcdef", "--profile", "ops"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/profile "ops" was not found/);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+  });
+
+  it("keeps an option error to one line, in the same voice", async () => {
+    const r = await run(["--bogus"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split("\n")).toEqual(["ecs-doctor: unknown option '--bogus' (see --help)"]);
+  });
+
+  it("asks for the message when explain is given an empty one", async () => {
+    const r = await run(["explain", ""]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/give the message to explain/);
   });
 
   it("says what to do when no credentials are found", async () => {
@@ -156,6 +175,20 @@ describe("ecs-doctor scan --snapshot", () => {
     for (const report of scan.reports) expect(await checkReport(JSON.stringify(report))).toMatch(/^report ok/);
   });
 
+  it("counts --since back from the snapshot's capture, not from today", async () => {
+    const s = manyTasks(12);
+    s.capturedAt = "2026-11-24T10:00:05Z";
+    const r = await run(["scan", "--snapshot", snapshotFile("since.json", s), "--since", "10s", "--output", "json"]);
+    // Tasks stopped a second apart from 10:00:00 back: six within 10 s of 10:00:05.
+    expect(JSON.parse(r.stdout).stoppedTasks).toBe(6);
+  });
+
+  it("says a mistyped cluster lists nothing, rather than that all is well", async () => {
+    const r = await run(["scan", "--snapshot", many, "--cluster", "nope"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/No stopped task found: check the cluster and service names/);
+  });
+
   it("rejects a --since it cannot read with exit 2", async () => {
     const r = await run(["scan", "--snapshot", many, "--since", "soon"]);
     expect(r.code).toBe(2);
@@ -183,6 +216,23 @@ describe("commands that need no AWS", () => {
     const bad = await run(["demo", "nope"]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("tag-never-pushed");
+  });
+
+  it("stops quietly when the reader stops early (| head)", async () => {
+    const r = await new Promise<{ code: number; stderr: string }>((resolve) => {
+      const child = execFile("/bin/sh", ["-c", `"${process.execPath}" "${BIN}" demo --all | head -1 >/dev/null`], { env: { PATH: process.env.PATH ?? "" } }, (err, _o, stderr) =>
+        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stderr }));
+      child.stdin?.end();
+    });
+    expect(r.stderr).not.toMatch(/EPIPE|Error/);
+  });
+
+  it("names each denied call once, with the checks it skipped", async () => {
+    const file = snapshotFile("denied-rt.json", world().denied("ec2:DescribeRouteTables", ["ec2", "RouteTables"]).build());
+    const r = await run(["--snapshot", file]);
+    const lines = r.stdout.split("\n").filter((l) => l.startsWith("Skipped:") && l.includes("ec2:DescribeRouteTables was denied"));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/Skipped: .*no-route-to-registry.*route-blackhole/);
   });
 
   it("demo --all prints one verdict a scenario", async () => {

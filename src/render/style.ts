@@ -15,7 +15,7 @@ export const COLOR: Style = { bold: wrap(1, 22), dim: wrap(2, 22), red: wrap(31,
 const id = (s: string) => s;
 export const PLAIN: Style = { bold: id, dim: id, red: id, yellow: id, green: id, cyan: id };
 
-export function wantsColor(stream: { isTTY?: boolean }, flag: boolean | undefined, env: NodeJS.ProcessEnv = process.env): boolean {
+export function wantsColor(stream: { isTTY?: boolean }, flag: boolean | undefined, env: Record<string, string | undefined> = process.env): boolean {
   if (flag === false) return false;
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== "") return false;
   if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== "0") return true;

@@ -99,6 +99,15 @@ export function renderText(r: Report, s: Style = PLAIN, width = 100): string {
     out.push("");
   }
   if (r.passed.length > 0) out.push(`${s.green(`Passed (${r.passed.length}):`)} ${r.passed.map((p) => p.check).join(", ")}`);
-  for (const k of r.skipped) out.push(`${s.yellow("Skipped:")} ${k.check}: ${k.reason}`);
+  // One denied call skips many checks: one line per call, naming the checks.
+  const byCall = new Map<string, string[]>();
+  for (const k of r.skipped) {
+    const call = /([a-z0-9-]+:[A-Za-z]+ (?:was |did |failed).*)$/.exec(k.reason)?.[1];
+    const key = call ?? `${k.check}: ${k.reason}`;
+    byCall.set(key, [...(byCall.get(key) ?? []), k.check]);
+  }
+  for (const [reason, checks] of byCall) {
+    out.push(/^[a-z0-9-]+:[A-Za-z]+ /.test(reason) ? `${s.yellow("Skipped:")} ${checks.join(", ")}: ${reason}` : `${s.yellow("Skipped:")} ${reason}`);
+  }
   return `${out.join("\n").trimEnd()}\n`;
 }

@@ -111,10 +111,15 @@ function codeOf(e: unknown): string {
 }
 
 /** Credentials problems stop the run: no call can succeed, and the user must act. */
-function credentialsProblem(e: unknown, code: string): UsageError | undefined {
+function credentialsProblem(e: unknown, code: string, profile: string | undefined): UsageError | undefined {
   const message = e instanceof Error ? e.message : "";
   if (code === "CredentialsProviderError" || code === "TokenProviderError" || /Could not load credentials/i.test(message)) {
-    return new UsageError(/expired|refresh/i.test(message) ? EXPIRED_CREDENTIALS : NO_CREDENTIALS);
+    if (/expired|refresh/i.test(message)) return new UsageError(EXPIRED_CREDENTIALS);
+    // A named profile that does not resolve is a different mistake from no credentials at all.
+    if (profile) {
+      return new UsageError(`AWS profile "${profile}" was not found or gives no credentials: check its name in ~/.aws/config and ~/.aws/credentials (aws configure list-profiles), or run \`aws sso login --profile ${profile}\``);
+    }
+    return new UsageError(NO_CREDENTIALS);
   }
   if (EXPIRED.has(code)) return new UsageError(`${EXPIRED_CREDENTIALS} (${code})`);
   return undefined;
@@ -178,6 +183,8 @@ class LiveSource implements Source {
     private readonly c: LiveClients,
     private readonly timeoutMs: number,
     private readonly clientIn: <K extends RegionalService>(service: K, region: string) => RegionalClients[K] = (service) => c[service],
+    /** The profile the credentials come from (--profile or AWS_PROFILE), for the message when it gives none. */
+    private readonly profile?: string,
   ) {
     this.deadline = Date.now() + timeoutMs;
   }
@@ -202,7 +209,7 @@ class LiveSource implements Source {
     } catch (e) {
       if (signal.aborted) throw new CallFailed(call, "TimeoutError", `no answer within the ${this.timeoutMs} ms budget`);
       const code = codeOf(e);
-      throw credentialsProblem(e, code) ?? new CallFailed(call, code, e instanceof Error ? e.message : String(e));
+      throw credentialsProblem(e, code, this.profile) ?? new CallFailed(call, code, e instanceof Error ? e.message : String(e));
     }
   }
 
@@ -743,7 +750,7 @@ export async function createLiveSource(options: LiveSourceOptions = {}): Promise
     }
     return client;
   };
-  return new LiveSource(region, clients, timeoutMs, clientIn);
+  return new LiveSource(region, clients, timeoutMs, clientIn, options.profile ?? (env.AWS_PROFILE || undefined));
 }
 
 function regionalClient<K extends RegionalService>(service: K, config: ConstructorParameters<typeof ECRClient>[0] & object): RegionalClients[K] {

@@ -15,7 +15,7 @@ export interface SourceOptions {
   timeoutMs?: number;
 }
 
-export function simulatedLatencyMs(env: NodeJS.ProcessEnv = process.env): number {
+export function simulatedLatencyMs(env: Record<string, string | undefined> = process.env): number {
   const raw = env.ECS_DOCTOR_SIMULATED_LATENCY_MS;
   if (raw === undefined || raw === "") return 0;
   const n = Number(raw);
