@@ -176,7 +176,7 @@ export function buildProgram(): Command {
     .option("--trace-file <file>", "write every call as JSON lines")
     .option("--timeout <seconds>", "overall time limit for AWS calls", parseTimeout, 60)
     .action(async (opts: DiagnoseOptions & { service?: string; since?: string }) => {
-      const { scanCluster, parseSince, renderScanText } = await import("./scan.js");
+      const { scanCluster, parseSince, renderScanText, renderScanMarkdown } = await import("./scan.js");
       const sinceMs = opts.since ? parseSince(opts.since) : undefined;
       let cluster = opts.cluster;
       let now: number | undefined;
@@ -196,7 +196,7 @@ export function buildProgram(): Command {
         const scan = await scanCluster(tracedSource(source, events), { cluster, service: opts.service, sinceMs, now });
         spinner?.stop();
         if (opts.output === "json") process.stdout.write(`${JSON.stringify(scan, null, 2)}\n`);
-        else if (opts.output === "markdown") process.stdout.write(scan.reports.map((r) => render(r, "markdown")).join("\n---\n\n") || "No task failed to pull or start.\n");
+        else if (opts.output === "markdown") process.stdout.write(renderScanMarkdown(scan));
         else process.stdout.write(renderScanText(scan));
         process.exitCode = scan.reports.some((r) => exitCodeFor(r) === 1) ? 1 : 0;
       } finally {
@@ -244,7 +244,7 @@ export function buildProgram(): Command {
     .command("record")
     .description("diagnose a task and write the snapshot the diagnosis used, to replay later with --snapshot (or to share, with --redact)")
     .argument("[task]", "task ARN, or task id with --cluster (with --snapshot: may be left out when it holds one task)")
-    .option("-o, --output <file>", "the snapshot file to write (default: standard output)")
+    .option("-o, --out <file>", "the snapshot file to write (default: standard output)")
     .option("-c, --cluster <cluster>", "cluster name or ARN (with a task id)")
     .option("-r, --region <region>", "AWS region")
     .option("-p, --profile <profile>", "AWS profile")
@@ -253,9 +253,9 @@ export function buildProgram(): Command {
     .option("--trace", "list every call the recording made, on stderr")
     .option("--trace-file <file>", "write every call as JSON lines")
     .option("--timeout <seconds>", "overall time limit for AWS calls", parseTimeout, 30)
-    .action(async (task: string | undefined, opts: import("./record-command.js").RecordOptions) => {
+    .action(async (task: string | undefined, opts: Omit<import("./record-command.js").RecordOptions, "output"> & { out?: string }) => {
       const { recordTask } = await import("./record-command.js");
-      await recordTask(task, opts);
+      await recordTask(task, { ...opts, output: opts.out });
     });
   program
     .command("mcp")

@@ -8,6 +8,7 @@ import { UsageError } from "./errors.js";
 import type { Task } from "./model/aws.js";
 import type { Report } from "./model/report.js";
 import { buildReport } from "./report.js";
+import { renderMarkdown } from "./render/markdown.js";
 import { cachedSource } from "./source/cache.js";
 import type { Source } from "./source/source.js";
 
@@ -104,4 +105,16 @@ export function renderScanText(s: ScanReport): string {
   if (s.stoppedTasks === 0) out.push("No stopped task found: check the cluster and service names, the region, and --since (ECS keeps stopped tasks about an hour).");
   else if (s.reports.length === 0) out.push("No task failed to pull or start.");
   return `${out.join("\n").trimEnd()}\n`;
+}
+
+/** For a ticket: the groups first, one table, then each task's report. */
+export function renderScanMarkdown(s: ScanReport): string {
+  const out = [`# ecs-doctor scan of ${s.cluster}`, "", `${s.stoppedTasks} stopped tasks, ${s.reports.length} failed to pull or start.`, ""];
+  if (s.groups.length > 0) {
+    out.push("| cause | tasks | services |", "| --- | --- | --- |");
+    for (const g of s.groups) out.push(`| \`${g.id}\` | ${g.count} | ${g.services.join(", ") || "-"} |`);
+    out.push("");
+  }
+  const body = s.reports.map((r) => renderMarkdown(r).replace(/^# ecs-doctor report/, `## Task ${r.task?.taskArn.split("/").pop() ?? ""}`));
+  return `${[...out, ...body].join("\n").trimEnd()}\n`;
 }

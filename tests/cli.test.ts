@@ -183,6 +183,13 @@ describe("ecs-doctor scan --snapshot", () => {
     expect(JSON.parse(r.stdout).stoppedTasks).toBe(6);
   });
 
+  it("groups the causes in Markdown too, before the task reports", async () => {
+    const r = await run(["scan", "--snapshot", many, "--output", "markdown"]);
+    expect(r.stdout).toMatch(/^# ecs-doctor scan of /);
+    expect(r.stdout).toContain("| `image-not-found` | 4 | web |");
+    expect(r.stdout.match(/^## Task /gm)).toHaveLength(8);
+  });
+
   it("says a mistyped cluster lists nothing, rather than that all is well", async () => {
     const r = await run(["scan", "--snapshot", many, "--cluster", "nope"]);
     expect(r.code).toBe(0);
