@@ -1,7 +1,7 @@
 import { shortRef } from "../src/analysis/image-ref.js";
 import type { PermissionAnswer } from "../src/analysis/permissions.js";
 import { type CheckResult, defineDiagnostic, type DraftFinding, fail, notApplicable, pass, skip } from "../src/diagnostic.js";
-import { answerFact, IAM_DOCS, isDenied, roleNameFromArn } from "../src/iam-fixes.js";
+import { answerFact, IAM_DOCS, isDenied, messageConfirmsDenial, roleNameFromArn } from "../src/iam-fixes.js";
 import type { Evidence, ImageEvidence } from "../src/model/evidence.js";
 import { unknownReason } from "../src/model/fact.js";
 import { DOCS, ecrImages, quote } from "../src/model/queries.js";
@@ -60,9 +60,10 @@ function sameAccountFinding(e: Evidence, i: ImageEvidence, access: PermissionAns
   if (denied.length === 0 && unknowns.length === 0) return undefined;
   const refused = e.failures.find((f) => i.containers.includes(f.container) && REFUSED.includes(f.signals.kind));
   const shown = denied.length > 0 ? denied : unknowns;
+  const confirmed = denied.length === 0 && messageConfirmsDenial(e, unknowns.map((a) => a.action), i.containers);
   return {
-    severity: denied.length > 0 ? "error" : "warning",
-    certainty: denied.length > 0 ? "proven" : "possible",
+    severity: denied.length > 0 || confirmed ? "error" : "warning",
+    certainty: denied.length > 0 ? "proven" : confirmed ? "likely" : "possible",
     container: i.containers[0],
     title:
       denied.length > 0
@@ -134,10 +135,12 @@ export default defineDiagnostic({
       if (denied.length === 0 && unknowns.length === 0) continue;
       const explicit = denied.some((a) => a.decision === "explicit-deny");
       const noPolicy = i.repositoryPolicy.state === "known" && i.repositoryPolicy.value === null;
-      const severity = denied.length > 0 ? "error" : "warning";
+      // Conditions we cannot check, and a message that says AWS refused the pull: the likely reason.
+      const confirmed = denied.length === 0 && messageConfirmsDenial(e, unknowns.map((a) => a.action), i.containers);
+      const severity = denied.length > 0 || confirmed ? "error" : "warning";
       findings.push({
         severity,
-        certainty: denied.length > 0 ? "proven" : "possible",
+        certainty: denied.length > 0 ? "proven" : confirmed ? "likely" : "possible",
         container: i.containers[0],
         title: noPolicy
           ? `Repository ${i.ref.repository} in account ${i.ref.registryId} has no policy that lets account ${e.accountId} pull`

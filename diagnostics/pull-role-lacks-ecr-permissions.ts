@@ -1,6 +1,6 @@
 import type { PermissionAnswer } from "../src/analysis/permissions.js";
 import { defineDiagnostic, type DraftFinding, fail, type Fix, notApplicable, pass, skip } from "../src/diagnostic.js";
-import { answerFact, type Grant, IAM_DOCS, isDenied, putRolePolicyCommand, roleNameFromArn } from "../src/iam-fixes.js";
+import { answerFact, type Grant, IAM_DOCS, isDenied, messageConfirmsDenial, putRolePolicyCommand, roleNameFromArn } from "../src/iam-fixes.js";
 import type { Evidence } from "../src/model/evidence.js";
 import { type Unknown, unknownReason } from "../src/model/fact.js";
 import { DOCS, ecrImages, quote } from "../src/model/queries.js";
@@ -138,13 +138,16 @@ export default defineDiagnostic({
         if (findings.length > 0) return fail(...findings);
         return skip(`cannot evaluate the policies of ${pp.roleArn}`, unreadable);
       }
+      // Conditions we cannot check, and a message that says AWS refused that very action: the likely reason.
+      const confirmed = messageConfirmsDenial(e, unknowns.map((a) => a.action));
       findings.push({
-        severity: "warning",
-        certainty: "possible",
-        title: `Role ${roleName} may not be allowed to pull: conditions decide`,
+        severity: confirmed ? "error" : "warning",
+        certainty: confirmed ? "likely" : "possible",
+        title: confirmed ? `Role ${roleName} is refused ${unknowns.map((a) => a.action).join(", ")}: a conditional statement decides, and AWS confirms` : `Role ${roleName} may not be allowed to pull: conditions decide`,
         explanation:
           `The role that pulls (${pp.roleArn}) is allowed ${unknowns.map((a) => a.action).join(", ")} only under conditions that cannot be checked offline ` +
-          `(${[...new Set(unknowns.flatMap((a) => a.unknownConditions))].join(", ") || "conditions"}). If they do not hold when ECS pulls, the pull is refused.`,
+          `(${[...new Set(unknowns.flatMap((a) => a.unknownConditions))].join(", ") || "conditions"}). If they do not hold when ECS pulls, the pull is refused.` +
+          (confirmed ? " The message says AWS did refuse it, so they did not hold." : ""),
         evidence: unknowns.map((a) => ({ resource: pp.roleArn, fact: answerFact(a) })),
         fixes: [grantFix(pp.roleArn, pp.purpose, unknowns)],
       });

@@ -76,3 +76,15 @@ export function putRolePolicyCommand(roleName: string, policyName: string, answe
 export function regionFlag(e: Evidence): string {
   return `--region ${e.region}`;
 }
+
+/**
+ * The message names one of these actions as denied (for these containers, or
+ * any): a statement whose conditions could not be checked offline is then the
+ * likely reason, and stands as an error rather than a caution.
+ */
+export function messageConfirmsDenial(e: Evidence, actions: string[], containers?: string[]): boolean {
+  const wanted = new Set(actions.map((a) => a.toLowerCase()));
+  return e.failures.some(
+    (f) => (!containers || containers.includes(f.container)) && f.signals.kind === "access-denied" && wanted.has((f.signals.deniedAction ?? "").toLowerCase()),
+  );
+}

@@ -12,7 +12,7 @@ import * as z from "zod";
 import { diagnose, explain, preflight, scan } from "./api.js";
 import type { Report } from "./model/report.js";
 import { render } from "./render/index.js";
-import type { ScanReport } from "./scan.js";
+import { renderScanMarkdown, type ScanReport } from "./scan.js";
 
 declare const __VERSION__: string | undefined;
 
@@ -38,10 +38,6 @@ const scanSchema = z.looseObject({
   groups: z.array(z.looseObject({ id: z.string(), count: z.number() })),
 });
 
-export function scanMarkdown(s: ScanReport): string {
-  // As `ecs-doctor scan --output markdown` prints it.
-  return s.reports.map((r) => render(r, "markdown")).join("\n---\n\n") || "No task failed to pull or start.\n";
-}
 
 function answer(structured: Report | ScanReport, markdown: string): CallToolResult {
   return { structuredContent: structured as unknown as Record<string, unknown>, content: [{ type: "text", text: markdown }] };
@@ -140,7 +136,7 @@ export function createMcpServer(): McpServer {
     },
     (args) => guarded(async () => {
       const report = await scan(args);
-      return answer(report, scanMarkdown(report));
+      return answer(report, renderScanMarkdown(report));
     }),
   );
   return server;

@@ -244,3 +244,21 @@ describe(`${ID}: a repository policy of the task's own account`, () => {
     expect(report.skipped.map((x) => x.check)).toContain(ID);
   });
 });
+
+describe("pull-role-lacks-ecr-permissions: conditions the message settles", () => {
+  const conditionalDeny: PolicyDocument = {
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Deny", Action: "ecr:BatchGetImage", Resource: "*", Condition: { StringNotEquals: { "aws:ResourceTag/classification": "public" } } }],
+  };
+  const denialMessage = `CannotPullContainerError: pull access denied: User: ${EXEC_ROLE_ARN.replace(":iam::", ":sts::").replace(":role/", ":assumed-role/")}/abc is not authorized to perform: ecr:BatchGetImage on resource: arn:aws:ecr:${REGION}:${ACCOUNT}:repository/web with an explicit deny in an identity-based policy`;
+
+  it("is an error when a conditional statement could deny and the message says AWS denied that action", async () => {
+    const { report } = await diagnoseSnapshot(world().withInlinePolicy(conditionalDeny).failingWith(denialMessage).build());
+    expect(report.findings[0]).toMatchObject({ id: "pull-role-lacks-ecr-permissions", severity: "error" });
+  });
+
+  it("stays a warning when the message does not name that denial", async () => {
+    const { report } = await diagnoseSnapshot(world().withInlinePolicy(conditionalDeny).build());
+    expect(report.findings.find((f) => f.id === "pull-role-lacks-ecr-permissions")?.severity).toBe("warning");
+  });
+});
