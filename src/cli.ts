@@ -125,13 +125,21 @@ export function buildProgram(): Command {
     .action(async (name: string | undefined, opts: CommonOptions & { all?: boolean }) => {
       const demos = await listDemos();
       if (opts.all) {
-        let worst = 0;
+        if (name) throw new UsageError(`demo --all runs every scenario: leave out "${name}", or drop --all`);
+        // The gallery's verdicts: exit 0, since every scenario is meant to fail.
+        const verdicts: { name: string; description: string; report: Report }[] = [];
         for (const d of demos) {
           const source = await openSource({ snapshot: d.path });
-          const { report } = await diagnoseTask(source, { task: d.taskArn });
-          const top = report.findings[0];
-          process.stdout.write(`${d.name.padEnd(34)} ${top ? `${top.id} (${top.severity}, ${top.confidence.toFixed(2)})` : "no finding"}\n`);
-          worst = Math.max(worst, exitCodeFor(report));
+          verdicts.push({ name: d.name, description: d.description, report: (await diagnoseTask(source, { task: d.taskArn })).report });
+        }
+        if (opts.output === "json") {
+          process.stdout.write(`${JSON.stringify(verdicts.map((v) => ({ name: v.name, description: v.description, top: v.report.findings[0]?.id ?? null, report: v.report })), null, 2)}\n`);
+        } else {
+          for (const v of verdicts) {
+            const top = v.report.findings[0];
+            const line = `${v.name.padEnd(34)} ${top ? `${top.id} (${top.severity}, ${top.confidence.toFixed(2)})` : "no finding"}`;
+            process.stdout.write(opts.output === "markdown" ? `- \`${v.name}\`: ${top ? `\`${top.id}\` (${top.severity})` : "no finding"} — ${v.description}\n` : `${line}\n`);
+          }
         }
         process.exitCode = 0;
         return;

@@ -242,6 +242,13 @@ describe("commands that need no AWS", () => {
     expect(lines[0]).toMatch(/Skipped: .*no-route-to-registry.*route-blackhole/);
   });
 
+  it("demo --all --output json gives every scenario's report, each following the contract", async () => {
+    const r = await run(["demo", "--all", "--output", "json"]);
+    const verdicts = JSON.parse(r.stdout);
+    expect(verdicts.find((v: { name: string }) => v.name === "tag-never-pushed").top).toBe("image-not-found");
+    expect(await checkReport(JSON.stringify(verdicts[0].report))).toMatch(/^report ok/);
+  });
+
   it("demo --all prints one verdict a scenario", async () => {
     const r = await run(["demo", "--all"]);
     expect(r.code).toBe(0);

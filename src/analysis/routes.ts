@@ -131,8 +131,16 @@ export function isEgressTarget(kind: RouteTarget["kind"]): boolean {
   return kind !== "local" && kind !== "gateway-endpoint";
 }
 
+/** AWS's own names for route targets. */
+const TARGET_NAME: Partial<Record<RouteTarget["kind"], string>> = {
+  "nat-gateway": "NAT gateway",
+  "vpc-peering-connection": "VPC peering connection",
+  "gateway-load-balancer-endpoint": "Gateway Load Balancer endpoint",
+  "core-network": "Cloud WAN core network",
+};
+
 export function describeTarget(t: RouteTarget): string {
-  return `${t.kind.replace(/-/g, " ")} ${t.id}`;
+  return `${TARGET_NAME[t.kind] ?? t.kind.replace(/-/g, " ")} ${t.id}`;
 }
 
 /** The gateways of the VPC, to judge whether a route's target still carries traffic (each list absent when unread). */
