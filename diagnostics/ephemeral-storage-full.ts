@@ -12,6 +12,8 @@ export default defineDiagnostic({
   messageKinds: ["disk"],
   check(e) {
     if (e.launchType !== "FARGATE") return notApplicable;
+    // Only a message shows a full disk: a preflight has none to judge.
+    if (e.mode === "preflight") return notApplicable;
     const full = e.failures.find((f) => f.signals.kind === "disk");
     if (!full) return pass();
     const size = e.ephemeralStorageGiB;

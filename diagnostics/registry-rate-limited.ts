@@ -1,5 +1,5 @@
 import { shortRef } from "../src/analysis/image-ref.js";
-import { defineDiagnostic, type DraftFinding, type EvidenceItem, fail, type Fix, pass } from "../src/diagnostic.js";
+import { defineDiagnostic, type DraftFinding, type EvidenceItem, fail, type Fix, notApplicable, pass } from "../src/diagnostic.js";
 import { IAM_DOCS } from "../src/iam-fixes.js";
 import type { Evidence, ImageEvidence } from "../src/model/evidence.js";
 import { DOCS, quote } from "../src/model/queries.js";
@@ -60,6 +60,8 @@ export default defineDiagnostic({
   docs: [DOCS.pullThroughCache, DOCS.privateAuth, DOCS.cannotPull],
   messageKinds: ["rate-limit"],
   check(e) {
+    // Only a message shows a rate limit: a preflight has none to judge.
+    if (e.mode === "preflight") return notApplicable;
     const limited = e.failures.filter((f) => f.signals.kind === "rate-limit");
     if (limited.length === 0) return pass();
     const findings: DraftFinding[] = limited.map((f) => {
