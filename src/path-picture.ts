@@ -153,9 +153,15 @@ function hopsFor(e: Evidence, origin: PullOrigin, p: DestinationPath): Hop[] {
   return hops;
 }
 
+/** What people call each place the pull goes. */
+const SERVICE_LABEL: Record<string, string> = {
+  "ecr-api": "ECR API", "ecr-dkr": "ECR registry", s3: "S3 (layers)", logs: "CloudWatch Logs",
+  secretsmanager: "Secrets Manager", ssm: "SSM", kms: "KMS", registry: "registry",
+};
+
 function registryHop(group: DestinationPath[], before: Hop[], findings: Finding[]): Hop {
   const id = group.map((p) => p.destination.host).join(", ");
-  const label = group.map((p) => p.destination.service).join(", ");
+  const label = group.map((p) => SERVICE_LABEL[p.destination.service] ?? p.destination.service).join(" + ");
   let status: HopStatus = "pass";
   if (before.some((h) => h.status === "fail" || h.status === "caution" || h.status === "unknown")) status = "unknown";
   else if (group.some((p) => p.destination.failed)) {

@@ -26,8 +26,10 @@ function hopText(h: Hop, s: Style): { text: string; length: number } {
   const m = MARK[h.status];
   const colored = h.status === "pass" ? s.green(m) : h.status === "fail" ? s.red(m) : s.yellow(m);
   const note = h.note && h.status !== "pass" ? ` (${h.note})` : "";
-  const id = h.id === h.label ? "" : ` ${h.id}`;
-  return { text: `${colored} ${h.label}${id ? ` ${s.dim(h.id)}` : ""}${note ? s.dim(note) : ""}`, length: 2 + h.label.length + id.length + note.length };
+  // The end of a path names several hosts: set them apart from the label.
+  const shown = h.kind === "registry" ? `(${h.id})` : h.id;
+  const id = h.id === h.label ? "" : ` ${shown}`;
+  return { text: `${colored} ${h.label}${id ? ` ${s.dim(shown)}` : ""}${note ? s.dim(note) : ""}`, length: 2 + h.label.length + id.length + note.length };
 }
 
 /** The hops of one path, joined by arrows and folded at `width` between hops. */
