@@ -8,7 +8,7 @@ import { UsageError } from "./errors.js";
 import type { Report } from "./model/report.js";
 import { type OutputFormat, render } from "./render/index.js";
 import { COLOR, PLAIN, wantsColor } from "./render/style.js";
-import { openSource } from "./source/open.js";
+import { openSource, processBudgetMs } from "./source/open.js";
 import type { Source } from "./source/source.js";
 import { formatTrace, STAGE_OF_SERVICE, type TraceEvent, tracedSource } from "./source/trace.js";
 import { parseTaskLocator } from "./collect/task.js";
@@ -80,7 +80,7 @@ async function runDiagnosis(task: string | undefined, opts: DiagnoseOptions): Pr
     if (!locatorTask) throw new UsageError("give the task to diagnose: ecs-doctor <taskArn>, or a task id with --cluster (try `ecs-doctor demo` for an offline example)");
     const parsed = parseTaskLocator({ task: locatorTask, cluster: opts.cluster });
     if (!parsed.arn && !opts.cluster) throw new UsageError(`task id ${parsed.taskId} needs --cluster (or give the full task ARN)`);
-    source = await openSource({ region: opts.region, regionHint: parsed.region, profile: opts.profile, timeoutMs: opts.timeout * 1000 });
+    source = await openSource({ region: opts.region, regionHint: parsed.region, profile: opts.profile, timeoutMs: processBudgetMs(opts.timeout) });
   }
   const events: TraceEvent[] = [];
   const spinner = source.kind === "live" ? startSpinner("Reading the task") : undefined;
@@ -188,7 +188,7 @@ export function buildProgram(): Command {
       const sinceMs = opts.since ? parseSince(opts.since) : undefined;
       let cluster = opts.cluster;
       let now: number | undefined;
-      const source = await openSource({ snapshot: opts.snapshot, region: opts.region, profile: opts.profile, timeoutMs: opts.timeout * 1000 });
+      const source = await openSource({ snapshot: opts.snapshot, region: opts.region, profile: opts.profile, timeoutMs: processBudgetMs(opts.timeout) });
       if (opts.snapshot) {
         const { SnapshotSource } = await import("./source/snapshot.js");
         const snapshot = (source as InstanceType<typeof SnapshotSource>).snapshot;
@@ -236,7 +236,7 @@ export function buildProgram(): Command {
       const { preflightReport } = await import("./preflight.js");
       if (!opts.service && !opts.taskDefinition) throw new UsageError("preflight needs --cluster C --service S, or --task-definition FAMILY:REV with --subnets and --security-groups");
       const regionHint = opts.taskDefinition?.startsWith("arn:") ? opts.taskDefinition.split(":")[3] : undefined;
-      const source = await openSource({ snapshot: opts.snapshot, region: opts.region, regionHint, profile: opts.profile, timeoutMs: opts.timeout * 1000 });
+      const source = await openSource({ snapshot: opts.snapshot, region: opts.region, regionHint, profile: opts.profile, timeoutMs: processBudgetMs(opts.timeout) });
       const events: TraceEvent[] = [];
       const spinner = source.kind === "live" ? startSpinner("Reading the service and task definition") : undefined;
       try {

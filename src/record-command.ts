@@ -7,7 +7,7 @@ import { writeFile } from "node:fs/promises";
 import { parseTaskLocator } from "./collect/task.js";
 import { diagnoseTask } from "./diagnose.js";
 import { UsageError } from "./errors.js";
-import { openSource } from "./source/open.js";
+import { openSource, processBudgetMs } from "./source/open.js";
 import { recordingSource } from "./source/record.js";
 import { redactSnapshot } from "./source/redact.js";
 import type { Snapshot } from "./source/snapshot.js";
@@ -49,7 +49,7 @@ export async function recordTask(task: string | undefined, opts: RecordOptions):
     if (!locator) throw new UsageError("give the task to record: ecs-doctor record <taskArn> -o case.json (or a task id with --cluster)");
     const parsed = parseTaskLocator({ task: locator, cluster: opts.cluster });
     if (!parsed.arn && !opts.cluster) throw new UsageError(`task id ${parsed.taskId} needs --cluster (or give the full task ARN)`);
-    source = await openSource({ region: opts.region, regionHint: parsed.region, profile: opts.profile, timeoutMs: opts.timeout * 1000 });
+    source = await openSource({ region: opts.region, regionHint: parsed.region, profile: opts.profile, timeoutMs: processBudgetMs(opts.timeout) });
   }
   const recording = recordingSource(source);
   const events: TraceEvent[] = [];

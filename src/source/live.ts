@@ -27,6 +27,8 @@ import {
 import { DescribeSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { DescribeParametersCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { ConfiguredRetryStrategy } from "@smithy/core/retry";
+import type { RetryErrorInfo, StandardRetryToken } from "@smithy/types";
 import { UsageError } from "../errors.js";
 import type {
   ContainerInstance, DhcpOptions, EgressOnlyInternetGateway, Image, ImageDetail, Instance, InstanceProfile,
@@ -69,6 +71,35 @@ export interface LiveSourceOptions {
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
+/** Attempts per request, the first included. */
+const MAX_ATTEMPTS = 4;
+/** The first retry waits up to this long, each next one up to twice as long (full jitter). */
+const RETRY_BASE_MS = 50;
+const RETRY_CAP_MS = 2_000;
+
+/**
+ * The SDK's standard retry (a retry quota, throttling and transient errors
+ * only, bounded attempts) with full-jitter backoff from a small base, bounded
+ * by the run's budget. A diagnosis is one burst of about 25 reads: the SDK's
+ * throttling base (up to 1 s for the first retry) or its adaptive mode (a client
+ * side rate limit that, once throttled, spaces every later request) would turn
+ * one throttle per call into many seconds. No wait outlives the deadline, so
+ * no retry timer keeps the process alive after the budget (--timeout).
+ */
+export class BudgetedRetry extends ConfiguredRetryStrategy {
+  constructor(private readonly deadline: number) {
+    super(MAX_ATTEMPTS, (attempt) =>
+      Math.min(Math.floor(Math.random() * Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** Math.max(0, attempt - 2))), Math.max(0, deadline - Date.now())));
+  }
+
+  override async refreshRetryTokenForRetry(token: StandardRetryToken, errorInfo: RetryErrorInfo): Promise<StandardRetryToken> {
+    if (Date.now() >= this.deadline) throw new Error("the time budget is spent: no retry");
+    // A Retry-After hint beyond the deadline would hold a timer past it.
+    const { retryAfterHint, ...rest } = errorInfo;
+    const hint = retryAfterHint && retryAfterHint.getTime() < this.deadline ? { retryAfterHint } : {};
+    return super.refreshRetryTokenForRetry(token, { ...rest, ...hint });
+  }
+}
 
 /** Image manifests a pull may meet: image indexes first, then single-platform manifests. */
 const MANIFEST_MEDIA_TYPES = [
@@ -174,7 +205,6 @@ const clusterOfTaskArn = (arn: string | undefined) => (arn?.startsWith("arn:") ?
 
 class LiveSource implements Source {
   readonly kind = "live" as const;
-  private readonly deadline: number;
   private account?: Promise<string | undefined>;
   private readonly policies = new Map<string, Promise<PolicyDocument | undefined>>();
 
@@ -182,11 +212,12 @@ class LiveSource implements Source {
     readonly region: string,
     private readonly c: LiveClients,
     private readonly timeoutMs: number,
+    /** When the budget ends (Date.now() ms), shared with the clients' retry strategy. */
+    private readonly deadline: number,
     private readonly clientIn: <K extends RegionalService>(service: K, region: string) => RegionalClients[K] = (service) => c[service],
     /** The profile the credentials come from (--profile or AWS_PROFILE), for the message when it gives none. */
     private readonly profile?: string,
   ) {
-    this.deadline = Date.now() + timeoutMs;
   }
 
   /** The client that serves `region` (the resource's, e.g. an image's registry); the source's own when omitted. */
@@ -714,30 +745,34 @@ async function configuredRegion(profile: string | undefined): Promise<string | u
 }
 
 export async function createLiveSource(options: LiveSourceOptions = {}): Promise<Source> {
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  // Whole milliseconds: Node's timers refuse a fraction.
+  const timeoutMs = Math.max(1, Math.floor(options.timeoutMs ?? DEFAULT_TIMEOUT_MS));
+  const deadline = Date.now() + timeoutMs;
   const env = process.env;
   // An ARN says where the task is: a default region from the environment or profile must not send us elsewhere.
   const region = options.region || options.regionHint || env.AWS_REGION || env.AWS_DEFAULT_REGION || (await configuredRegion(options.profile));
   if (!region) throw new UsageError("no AWS region: pass --region, set AWS_REGION, or give the full task ARN (it names its region)");
   // One config for every client. Endpoints are left to the SDK, so
   // AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> keep working.
-  const config = {
-    region,
+  // Each client its own retry quota, as the SDK gives it.
+  const configIn = (r: string) => ({
+    region: r,
     ...(options.profile ? { profile: options.profile } : {}),
-    retryMode: "adaptive",
-    maxAttempts: 5,
+    maxAttempts: MAX_ATTEMPTS,
+    retryStrategy: new BudgetedRetry(deadline),
     customUserAgent: "ecs-doctor",
     requestHandler: { connectionTimeout: Math.min(5_000, timeoutMs), requestTimeout: Math.min(20_000, timeoutMs) },
-  };
+  });
+  const config = () => configIn(region);
   const given = options.clients ?? {};
   const clients: LiveClients = {
-    ecs: given.ecs ?? new ECSClient(config),
-    ec2: given.ec2 ?? new EC2Client(config),
-    ecr: given.ecr ?? new ECRClient(config),
-    iam: given.iam ?? new IAMClient(config),
-    sts: given.sts ?? new STSClient(config),
-    secretsManager: given.secretsManager ?? new SecretsManagerClient(config),
-    ssm: given.ssm ?? new SSMClient(config),
+    ecs: given.ecs ?? new ECSClient(config()),
+    ec2: given.ec2 ?? new EC2Client(config()),
+    ecr: given.ecr ?? new ECRClient(config()),
+    iam: given.iam ?? new IAMClient(config()),
+    sts: given.sts ?? new STSClient(config()),
+    secretsManager: given.secretsManager ?? new SecretsManagerClient(config()),
+    ssm: given.ssm ?? new SSMClient(config()),
   };
   // Another region's clients (an image or secret elsewhere than the task): made once, on first use.
   const regional = new Map<string, RegionalClients[RegionalService]>();
@@ -745,12 +780,12 @@ export async function createLiveSource(options: LiveSourceOptions = {}): Promise
     const key = `${service} ${other}`;
     let client = regional.get(key) as RegionalClients[K] | undefined;
     if (!client) {
-      client = options.clientsFor?.(other)[service] ?? (given[service] ? clients[service] : regionalClient(service, { ...config, region: other }));
+      client = options.clientsFor?.(other)[service] ?? (given[service] ? clients[service] : regionalClient(service, configIn(other)));
       regional.set(key, client);
     }
     return client;
   };
-  return new LiveSource(region, clients, timeoutMs, clientIn, options.profile ?? (env.AWS_PROFILE || undefined));
+  return new LiveSource(region, clients, timeoutMs, deadline, clientIn, options.profile ?? (env.AWS_PROFILE || undefined));
 }
 
 function regionalClient<K extends RegionalService>(service: K, config: ConstructorParameters<typeof ECRClient>[0] & object): RegionalClients[K] {

@@ -31,3 +31,11 @@ export async function openSource(opts: SourceOptions): Promise<Source> {
   const { createLiveSource } = await import("./live.js");
   return createLiveSource({ region: opts.region, regionHint: opts.regionHint, profile: opts.profile, timeoutMs: opts.timeoutMs });
 }
+
+/**
+ * A command's --timeout bounds its process, not only its calls: they get what is left of it since
+ * the process started, less a moment to judge and print what was read.
+ */
+export function processBudgetMs(seconds: number): number {
+  return Math.max(100, Math.floor(seconds * 1000 - performance.now() - 200));
+}
