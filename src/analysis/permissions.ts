@@ -215,11 +215,14 @@ export function pullQuestions(images: ImageEvidence[]): PermissionQuestion[] {
   return out;
 }
 
-function trustOf(role: Fact<Role | null>, service: string, accountId: string): Fact<TrustAnswer> {
+function trustOf(role: Fact<Role | null>, service: string, accountId: string, source: "live" | "snapshot"): Fact<TrustAnswer> {
   if (role.state !== "known") return role;
   const doc = role.value?.AssumeRolePolicyDocument;
   if (!role.value) return unknown("failed", "iam:GetRole", "the role does not exist");
-  if (doc === undefined) return unknown("not-captured", "iam:GetRole", `the trust policy of role ${role.value.RoleName ?? role.value.Arn} was not read`);
+  if (doc === undefined) {
+    const what = `the trust policy of role ${role.value.RoleName ?? role.value.Arn}`;
+    return source === "snapshot" ? unknown("not-captured", "iam:GetRole", `${what} was not read`) : unknown("not-recorded", "iam:GetRole", `iam:GetRole answered without ${what}`);
+  }
   const ev = trustAllowsService(doc, service, service === "ecs-tasks.amazonaws.com" ? { "aws:SourceAccount": accountId } : undefined);
   return known({ service, decision: ev.decision, notes: ev.notes });
 }
@@ -305,7 +308,7 @@ export interface DerivedPermissions {
 export function derivePermissions(x: PermissionInputs): DerivedPermissions {
   const executionRoleTrust =
     x.executionRoleArn && !(x.executionRole.state === "known" && x.executionRole.value === null)
-      ? trustOf(x.executionRole, "ecs-tasks.amazonaws.com", x.accountId)
+      ? trustOf(x.executionRole, "ecs-tasks.amazonaws.com", x.accountId, x.source)
       : null;
 
   let pullPermissions: PullPermissions | null = null;
@@ -316,7 +319,7 @@ export function derivePermissions(x: PermissionInputs): DerivedPermissions {
     pullPermissions = {
       roleArn: pr.arn,
       purpose: pr.purpose,
-      trust: pr.purpose === "execution-role" && executionRoleTrust ? executionRoleTrust : trustOf(pr.role, pr.purpose === "execution-role" ? "ecs-tasks.amazonaws.com" : "ec2.amazonaws.com", x.accountId),
+      trust: pr.purpose === "execution-role" && executionRoleTrust ? executionRoleTrust : trustOf(pr.role, pr.purpose === "execution-role" ? "ecs-tasks.amazonaws.com" : "ec2.amazonaws.com", x.accountId, x.source),
       answers: withRepositoryPolicyAllows(answerQuestions(questions, pr.role, pr.simulation, principal, x.source), x.images, pr, x.accountId),
     };
   }

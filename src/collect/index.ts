@@ -135,15 +135,17 @@ export async function collectEvidence(source: Source, task: Task, options: Colle
   // The operating system, derived once: the pull origin's (its ephemeral ports) and the platform check's.
   const osP = Promise.all([containerInstanceP, instanceP]).then(([ci, i]) => taskOsOf(launchType, factValue(i) ?? null, factValue(ci) ?? null, def ?? null));
   const originP = Promise.all([serviceP, instanceP, eniP, osP]).then(([service, instance, networkInterface, os]) =>
-    pullOrigin(launchType, eni, factValue(service) ?? null, networkInterface, instance, task.platformVersion, os, options.networkConfiguration),
+    pullOrigin(launchType, eni, service, networkInterface, instance, task.platformVersion, os, options.networkConfiguration),
   );
   const networkP = collectNetwork(source, originP, eniP, subnetP, region, refs, def, failures);
   const [service, containerInstance, instance] = await Promise.all([serviceP, containerInstanceP, instanceP]);
 
   // EC2 without an execution role pulls with the instance profile's role.
   const instanceProfileP = (async () => {
-    const arn = factValue(instance)?.IamInstanceProfile?.Arn;
-    if (launchType !== "EC2" || !arn) return known(null);
+    if (launchType !== "EC2") return known(null);
+    if (instance.state !== "known") return instance;
+    const arn = instance.value?.IamInstanceProfile?.Arn;
+    if (!arn) return known(null);
     return source.getInstanceProfile(arn.split("/").pop()!);
   })();
   const pullRoleP = (async (): Promise<RoleEvidence | null> => {
@@ -227,9 +229,11 @@ async function collectImage(source: Source, ref: ImageRef, containers: string[],
     source.describePullThroughCacheRules(registry, registryRegion),
   ]);
   // The nearest tags are worth a call only when the one asked for is missing.
-  const otherImages = isKnown(repository) && repository.value && isKnown(image) && image.value === null
-    ? await source.describeImages(registry, ref.repository, undefined, registryRegion)
-    : known([]);
+  const otherImages = !isKnown(repository) ? repository
+    : !isKnown(image) ? image
+      : repository.value && image.value === null
+        ? await source.describeImages(registry, ref.repository, undefined, registryRegion)
+        : known([]);
   const pullThroughCache = mapFact(pullThroughCacheRules, (rules) =>
     rules.find((r) => r.ecrRepositoryPrefix && (ref.repository === r.ecrRepositoryPrefix || ref.repository.startsWith(`${r.ecrRepositoryPrefix}/`))) ?? null,
   );
@@ -255,7 +259,7 @@ async function collectSecrets(source: Source, def: TaskDefinition | undefined, r
   const secretFacts = new Map(await Promise.all(secretIds.map(async (id) => [id, await source.describeSecret(id, regionOf(id))] as const)));
   const ssmFacts = await ssmP;
   return refs.map((r) => {
-    if (!needed.includes(r)) return { ...r, secret: unknown("not-captured", r.store === "ssm" ? "ssm:DescribeParameters" : "secretsmanager:DescribeSecret", "not read: the task did not fail at start") };
+    if (!needed.includes(r)) return { ...r, secret: unknown("not-recorded", r.store === "ssm" ? "ssm:DescribeParameters" : "secretsmanager:DescribeSecret", "not read: the task did not fail at start") };
     if (r.store === "secretsmanager") return { ...r, secret: secretFacts.get(r.lookupId)! };
     const ssm = ssmFacts.get(regionOf(r.lookupId))!;
     return { ...r, secret: mapFact(ssm, (ps) => ps.find((p) => p.Name === r.lookupId || p.ARN === r.lookupId || p.Name === `/${r.lookupId}` || (p.ARN && r.lookupId.startsWith("arn:") && p.ARN === r.lookupId)) ?? null) };
@@ -265,7 +269,7 @@ async function collectSecrets(source: Source, def: TaskDefinition | undefined, r
 function pullOrigin(
   launchType: Evidence["launchType"],
   eni: ReturnType<typeof eniAttachment>,
-  service: Service | null,
+  serviceFact: Fact<Service | null>,
   networkInterface: Fact<NetworkInterface | null>,
   instance: Fact<Instance | null>,
   platformVersion: string | undefined,
@@ -292,12 +296,14 @@ function pullOrigin(
     });
   }
   if (launchType === "EXTERNAL") return known(null);
+  const service = factValue(serviceFact) ?? null;
   const fromService = service?.networkConfiguration?.awsvpcConfiguration;
   const awsvpc = fromService ?? override;
   // Fargate always runs in a subnet: the task's ENI attachment names it, else a service that names exactly one.
   const onlySubnet = !eni?.subnetId && awsvpc?.subnets?.length === 1 ? awsvpc.subnets[0] : undefined;
   const subnetId = eni?.subnetId ?? onlySubnet;
-  if (!subnetId) return unknown("not-captured", "ecs:DescribeTasks", "the task's ENI attachment is not recorded");
+  // The service that could have named it was not read: that read would settle it.
+  if (!subnetId) return serviceFact.state !== "known" ? serviceFact : unknown("not-recorded", "ecs:DescribeTasks", "the task's ENI attachment is not recorded");
   const n = factValue(networkInterface);
   let securityGroupIds: Fact<string[]>;
   let readFrom: string;
@@ -308,7 +314,10 @@ function pullOrigin(
     securityGroupIds = known(awsvpc.securityGroups);
     readFrom = fromService ? `service ${service?.serviceName} networkConfiguration` : "the preflight's network configuration";
   } else {
-    securityGroupIds = unknown("not-captured", "ec2:DescribeNetworkInterfaces", "the task's network interface is gone and no service names its security groups");
+    // What could have named them and was not read says what to grant; else AWS keeps no record of them.
+    securityGroupIds = networkInterface.state !== "known" ? networkInterface
+      : serviceFact.state !== "known" ? serviceFact
+        : unknown("not-recorded", "ec2:DescribeNetworkInterfaces", "the task's network interface is gone and no service names its security groups");
     readFrom = "task attachment";
   }
   if (onlySubnet) {
@@ -319,7 +328,9 @@ function pullOrigin(
   if (n?.Association?.PublicIp) publicIp = known(true);
   else if (awsvpc?.assignPublicIp) publicIp = known(awsvpc.assignPublicIp.toUpperCase() === "ENABLED");
   else if (n) publicIp = known(false);
-  else publicIp = unknown("not-captured", "ecs:DescribeServices", "the task was not started by a service, so its assignPublicIp setting is not recorded");
+  else if (networkInterface.state !== "known") publicIp = networkInterface;
+  else if (serviceFact.state !== "known") publicIp = serviceFact;
+  else publicIp = unknown("not-recorded", "ecs:DescribeServices", "the task was not started by a service, so its assignPublicIp setting is not recorded");
   return known({
     kind: "task-eni",
     networkInterfaceId: eni?.networkInterfaceId,
@@ -460,7 +471,9 @@ async function collectNetwork(
     extraGroups.length > 0 ? source.describeSecurityGroups(extraGroups) : Promise.resolve(known<SecurityGroup[]>([])),
     prefixListIds.size > 0 ? source.describeManagedPrefixLists([...prefixListIds]) : Promise.resolve(known([])),
     eigwIds.size > 0 ? source.describeEgressOnlyInternetGateways([...eigwIds]) : Promise.resolve(known([])),
-    dhcpId && dhcpId !== "default" ? source.describeDhcpOptions([dhcpId]).then((f) => mapFact(f, (d) => d[0] ?? null)) : Promise.resolve(absent),
+    // An unread VPC leaves its DHCP options unknown, not absent (custom DNS servers would go unseen).
+    vpc.state !== "known" ? Promise.resolve(vpc)
+      : dhcpId && dhcpId !== "default" ? source.describeDhcpOptions([dhcpId]).then((f) => mapFact(f, (d) => d[0] ?? null)) : Promise.resolve(absent),
     endpointSubnetIds.length > 0 ? source.describeSubnets(endpointSubnetIds) : Promise.resolve(known<Subnet[]>([])),
     Promise.all(aclSubnetIds.map((id) => source.describeNetworkAcls(id))).then((facts) => allOf<NetworkAcl>(facts)),
   ]);
@@ -512,7 +525,9 @@ async function collectNetwork(
   const dns: NetworkEvidence["dns"] = vpcAttributes.state !== "known"
     ? vpcAttributes
     : !attributes
-      ? unknown("not-captured", "ec2:DescribeVpcAttribute", `the VPC's enableDnsSupport and enableDnsHostnames were not recorded`)
+      ? source.kind === "snapshot"
+        ? unknown("not-captured", "ec2:DescribeVpcAttribute", `the VPC's enableDnsSupport and enableDnsHostnames were not recorded`)
+        : unknown("not-recorded", "ec2:DescribeVpcAttribute", `VPC ${vpcReads.vpcId ?? "(unnamed)"} was not found, so its DNS attributes are unknown`)
       : known({
           support: attributes.EnableDnsSupport !== false,
           hostnames: attributes.EnableDnsHostnames !== false,

@@ -168,12 +168,16 @@ async function orMissing<T, M>(p: Promise<T>, missing: (e: CallFailed) => boolea
   }
 }
 
-/** Part of a joined answer that could not be read is left out (undefined) instead of failing the whole. */
+/**
+ * Part of a joined answer that was denied is left out (undefined) instead of failing the whole: the
+ * rest still answers, and the reader names the permission. Any other failure (a timeout, a throttle)
+ * fails the whole, so that its reason is the one reported.
+ */
 async function readable<T>(p: Promise<T>): Promise<T | undefined> {
   try {
     return await p;
   } catch (e) {
-    if (e instanceof CallFailed) return undefined;
+    if (e instanceof CallFailed && e.why === "denied") return undefined;
     throw e;
   }
 }

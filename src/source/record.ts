@@ -176,8 +176,8 @@ export function recordingSource(inner: Source): RecordingSource {
   };
 
   const fail = (spec: Spec | undefined, method: string, args: unknown[], fact: Extract<Fact<unknown>, { state: "unknown" }>) => {
-    // A snapshot's own gap is not a failure of the account.
-    if (fact.why === "not-captured") return;
+    // A snapshot's own gap, or what AWS keeps no record of, is not a failure of the account.
+    if (fact.why === "not-captured" || fact.why === "not-recorded") return;
     const m = /^([A-Za-z][\w.]*): ?([\s\S]*)$/.exec(fact.message);
     const code = m?.[1] ?? DEFAULT_CODE[fact.why];
     const call = spec?.call ?? fact.call;
