@@ -54,6 +54,8 @@ export default defineDiagnostic({
     const images = ecrImages(e);
     if (images.length === 0) return findings.length > 0 ? fail(...findings) : notApplicable;
     for (const i of images) {
+      // An image ECR described exists, whatever else could not be read.
+      if (i.image.state === "known" && i.image.value) continue;
       if (i.repository.state === "known" && i.repository.value === null) continue;
       if (i.image.state !== "known") {
         // The registry's own answer stands when nothing readable contradicts it.
