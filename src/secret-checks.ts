@@ -113,6 +113,29 @@ export function judgeSecret(e: Evidence, ref: SecretReference): SecretVerdict {
     return { kind: "skip", reason: `cannot read ${where} ${ref.lookupId}`, unknown: ref.secret };
   }
   const meta = ref.secret.value;
+  // Another account's parameter is listed only if it was shared through RAM (or a promoted resource
+  // policy): not listed, it may still exist and be shared otherwise. Only the message can prove it missing.
+  const owner = ref.lookupId.startsWith("arn:") ? ref.lookupId.split(":")[4] : undefined;
+  if (!meta && ref.store === "ssm" && owner && owner !== e.accountId && !said) {
+    return {
+      kind: "broken", severity: "warning", certainty: "possible",
+      why:
+        `${label(ref)} names SSM parameter ${ref.lookupId} of account ${owner}, and ecs-doctor could not confirm that it exists: ` +
+        `ssm:DescribeParameters (with Shared) does not list it among the parameters shared with account ${e.accountId}. ` +
+        "A parameter shared through a resource policy that RAM has not promoted is not listed either, so this may not stop the task",
+      evidence: [{ resource: ref.valueFrom, fact: `ssm:DescribeParameters Shared=true: not listed (${label(ref)})` }],
+      fixes: [
+        {
+          summary: `In account ${owner}, check that ${ref.lookupId} exists and is shared with account ${e.accountId} (an advanced-tier parameter, shared through AWS RAM), or correct ${label(ref)}.`,
+          commands: [
+            `aws ssm describe-parameters --region ${ref.lookupId.split(":")[3] || e.region} --shared --query 'Parameters[].ARN'`,
+            `aws ram get-resource-shares --region ${ref.lookupId.split(":")[3] || e.region} --resource-owner OTHER-ACCOUNTS`,
+          ],
+          docs: [DOCS.secrets, IAM_DOCS.sharedParameters],
+        },
+      ],
+    };
+  }
   if (!meta) {
     return {
       kind: "broken", severity: "error", certainty: "proven",

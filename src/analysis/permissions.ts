@@ -114,20 +114,51 @@ interface Principal {
   account: string;
 }
 
-function fromSimulation(q: PermissionQuestion, r: SimulationResult): PermissionAnswer {
+/** The role's policy IAM names in a matched statement: a managed policy by its name, an inline one as `role_ROLE_POLICY`. */
+function policyNamed(id: string, docs: RoleDocuments | undefined): string | undefined {
+  return docs?.policies.find((p) => p.name === id || id.endsWith(`_${p.name}`) || id.endsWith(`/${p.name}`))?.name;
+}
+
+/**
+ * IAM's decision, with the why from IAM's answer and the documents together: which policy denies
+ * (IAM's matched statements, the document's statement Sid), and whether the permissions boundary is
+ * what is missing (IAM's boundary detail, or the identity policies that allow it without the boundary).
+ */
+function fromSimulation(q: PermissionQuestion, r: SimulationResult, docs?: RoleDocuments, principal?: Principal): PermissionAnswer {
   const d = r.decision.toLowerCase();
   const missing = r.missingContextValues ?? [];
   let decision: Decision;
   if (d === "allowed") decision = "allowed";
   else if (d === "explicitdeny") decision = "explicit-deny";
   else decision = missing.length > 0 ? "unknown" : "implicit-deny";
+  const readable = docs && docs.unreadable.length === 0 ? docs : undefined;
+  const local = docs && principal ? fromDocuments(q, docs, principal) : undefined;
+  let deniedBy: string[] = [];
+  if (decision === "explicit-deny") {
+    const named = (r.matchedStatements ?? []).map((m) => ({ id: m.sourcePolicyId, policy: policyNamed(m.sourcePolicyId, docs) }));
+    // The document's own statements where IAM's policy is one we read (they carry the Sid); else IAM's name for it.
+    const fromDocs = (local?.deniedBy ?? []).filter((label) => named.length === 0 || named.some((n) => n.policy && label.startsWith(`policy "${n.policy}"`)));
+    const unread = named.filter((n) => !n.policy || !fromDocs.some((label) => label.startsWith(`policy "${n.policy}"`))).map((n) => `policy "${n.policy ?? n.id}"`);
+    deniedBy = [...new Set([...fromDocs, ...unread])];
+  }
+  // The boundary cuts what the identity policies allow: IAM says the boundary does not allow it, and
+  // (where the documents were read) the identity policies do; without them, IAM's word alone.
+  const identityAllows = readable && principal
+    ? evaluateIdentityPolicies(readable.policies, { action: q.action, resource: q.resource, principalArn: principal.arn, principalAccount: principal.account, context: q.context }).decision === "allowed"
+    : undefined;
+  const cutByBoundary = decision === "implicit-deny" && (
+    r.allowedByBoundary === false ? identityAllows !== false : Boolean(local?.cutByBoundary && r.allowedByBoundary === undefined)
+  );
+  const notes = [`iam:SimulatePrincipalPolicy answered ${r.decision}${missing.length > 0 ? ` without the context keys ${missing.join(", ")}` : ""}.`];
+  if (r.allowedByBoundary === false) notes.push("IAM says the permissions boundary does not allow it.");
+  if (r.allowedByOrganizations === false) notes.push("IAM says a service control policy of the organization does not allow it.");
   return {
     ...q,
     decision,
     basis: "simulation",
-    deniedBy: decision === "explicit-deny" ? ["an explicit Deny (iam:SimulatePrincipalPolicy)"] : [],
-    cutByBoundary: false,
-    notes: [`iam:SimulatePrincipalPolicy answered ${r.decision}${missing.length > 0 ? ` without the context keys ${missing.join(", ")}` : ""}.`],
+    deniedBy,
+    cutByBoundary,
+    notes,
     unknownConditions: missing,
   };
 }
@@ -182,14 +213,14 @@ export function answerQuestions(
   if (role.state !== "known" || role.value === null) {
     // Without the documents, only a complete simulation answers.
     const all = questions.map((q) => simulated(q));
-    if (all.every((r) => r !== undefined)) return known(questions.map((q, i) => fromSimulation(q, all[i]!)));
+    if (all.every((r) => r !== undefined)) return known(questions.map((q, i) => fromSimulation(q, all[i]!, undefined, principal)));
     return role.state !== "known" ? role : unknown("failed", "iam:GetRole", "the role does not exist");
   }
   const docs = roleDocuments(role.value, source);
   return known(
     questions.map((q) => {
       const r = simulated(q);
-      return r ? fromSimulation(q, r) : fromDocuments(q, docs, principal);
+      return r ? fromSimulation(q, r, docs, principal) : fromDocuments(q, docs, principal);
     }),
   );
 }

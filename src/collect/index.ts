@@ -247,21 +247,27 @@ async function collectSecrets(source: Source, def: TaskDefinition | undefined, r
   const needed = scope === "init" || scope === "pull" ? refs : [];
   // A secret or parameter is read in the region its ARN names (a bare name is in the task's): one DescribeParameters per region.
   const regionOf = (id: string) => (id.startsWith("arn:") ? id.split(":")[3] || region : region);
+  // Another account's parameter (its ARN says whose) is listed only among those shared with this account.
+  const sharedOf = (id: string) => id.startsWith("arn:") && (id.split(":")[4] ?? accountId) !== accountId;
+  const ssmKey = (id: string) => `${regionOf(id)} ${sharedOf(id) ? "shared" : "own"}`;
   const ssmByRegion = new Map<string, string[]>();
   for (const r of needed) {
     if (r.store !== "ssm") continue;
-    const names = ssmByRegion.get(regionOf(r.lookupId)) ?? [];
+    const names = ssmByRegion.get(ssmKey(r.lookupId)) ?? [];
     if (!names.includes(r.lookupId)) names.push(r.lookupId);
-    ssmByRegion.set(regionOf(r.lookupId), names);
+    ssmByRegion.set(ssmKey(r.lookupId), names);
   }
-  const ssmP = Promise.all([...ssmByRegion].map(async ([where, names]) => [where, await source.describeParameters(names, where)] as const)).then((e) => new Map(e));
+  const ssmP = Promise.all([...ssmByRegion].map(async ([key, names]) => {
+    const [where, whose] = key.split(" ");
+    return [key, await source.describeParameters(names, where, whose === "shared" ? { shared: true } : undefined)] as const;
+  })).then((e) => new Map(e));
   const secretIds = [...new Set(needed.filter((r) => r.store === "secretsmanager").map((r) => r.lookupId))];
   const secretFacts = new Map(await Promise.all(secretIds.map(async (id) => [id, await source.describeSecret(id, regionOf(id))] as const)));
   const ssmFacts = await ssmP;
   return refs.map((r) => {
     if (!needed.includes(r)) return { ...r, secret: unknown("not-recorded", r.store === "ssm" ? "ssm:DescribeParameters" : "secretsmanager:DescribeSecret", "not read: the task did not fail at start") };
     if (r.store === "secretsmanager") return { ...r, secret: secretFacts.get(r.lookupId)! };
-    const ssm = ssmFacts.get(regionOf(r.lookupId))!;
+    const ssm = ssmFacts.get(ssmKey(r.lookupId))!;
     return { ...r, secret: mapFact(ssm, (ps) => ps.find((p) => p.Name === r.lookupId || p.ARN === r.lookupId || p.Name === `/${r.lookupId}` || (p.ARN && r.lookupId.startsWith("arn:") && p.ARN === r.lookupId)) ?? null) };
   });
 }

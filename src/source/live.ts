@@ -687,15 +687,31 @@ class LiveSource implements Source {
       (out) => [out.EvaluationResults, out.IsTruncated ? out.Marker : undefined]);
       // IAM now answers one result per action, its decision the most restrictive
       // over all resources; the per-resource decisions are in ResourceSpecificResults.
+      // What decided (the matched statements, the boundary, the organization) is kept for the why.
       const seen = new Map<string, SimulationResult>();
+      const statements = (list: { SourcePolicyId?: string; SourcePolicyType?: string }[] | undefined) =>
+        list?.filter((m) => m.SourcePolicyId).map((m) => ({ sourcePolicyId: m.SourcePolicyId!, ...(m.SourcePolicyType ? { sourcePolicyType: m.SourcePolicyType } : {}) }));
       for (const r of results) {
         const action = r.EvalActionName ?? "";
+        const whole = {
+          allowedByOrganizations: r.OrganizationsDecisionDetail?.AllowedByOrganizations,
+          allowedByBoundary: r.PermissionsBoundaryDecisionDetail?.AllowedByPermissionsBoundary,
+        };
         const perResource = r.ResourceSpecificResults?.length
-          ? r.ResourceSpecificResults.map((s) => ({ resource: s.EvalResourceName, decision: s.EvalResourceDecision, missing: s.MissingContextValues }))
-          : [{ resource: r.EvalResourceName, decision: r.EvalDecision, missing: r.MissingContextValues }];
+          ? r.ResourceSpecificResults.map((s) => ({
+            resource: s.EvalResourceName, decision: s.EvalResourceDecision, missing: s.MissingContextValues, matched: s.MatchedStatements,
+            boundary: s.PermissionsBoundaryDecisionDetail?.AllowedByPermissionsBoundary ?? whole.allowedByBoundary,
+          }))
+          : [{ resource: r.EvalResourceName, decision: r.EvalDecision, missing: r.MissingContextValues, matched: r.MatchedStatements, boundary: whole.allowedByBoundary }];
         for (const s of perResource) {
           const resource = s.resource ?? "*";
-          seen.set(`${action} ${resource}`, { action, resource, decision: s.decision ?? "implicitDeny", missingContextValues: s.missing ?? [] });
+          const matched = statements(s.matched);
+          seen.set(`${action} ${resource}`, {
+            action, resource, decision: s.decision ?? "implicitDeny", missingContextValues: s.missing ?? [],
+            ...(matched?.length ? { matchedStatements: matched } : {}),
+            ...(s.boundary !== undefined ? { allowedByBoundary: s.boundary } : {}),
+            ...(whole.allowedByOrganizations !== undefined ? { allowedByOrganizations: whole.allowedByOrganizations } : {}),
+          });
         }
       }
       return [...seen.values()];
@@ -716,11 +732,24 @@ class LiveSource implements Source {
       ));
   }
 
-  describeParameters(names: string[], region?: string): Promise<Fact<ParameterMetadata[]>> {
+  describeParameters(names: string[], region?: string, options: { shared?: boolean } = {}): Promise<Fact<ParameterMetadata[]>> {
     // DescribeParameters filters by name, not ARN; a name may be stored with or
     // without its leading slash ("db" and "/db" share one ARN form), so ask for both.
     const call = "ssm:DescribeParameters";
     const ssm = this.client("ssm", region);
+    if (options.shared) {
+      // Another account's parameters are listed only with Shared, under their ARNs: list them (a
+      // thousand at most) and keep those asked for. One shared through a resource policy that RAM has
+      // not promoted is not listed at all: absent here is not proof that it does not exist.
+      return this.fact(call, async () => {
+        const listed = await this.pages(call, (NextToken, abortSignal) =>
+          ssm.send(new DescribeParametersCommand({ Shared: true, MaxResults: 50, NextToken }), { abortSignal }),
+        (out) => [out.Parameters, out.NextToken], 1000);
+        return listed
+          .filter((p) => names.some((n) => n === p.ARN || n === p.Name))
+          .map((p) => ({ Name: p.Name, ARN: p.ARN, Type: p.Type, KeyId: p.KeyId }));
+      });
+    }
     const wanted = [...new Set(names.flatMap((n) => {
       const name = n.startsWith("arn:") ? n.slice(n.indexOf(":parameter") + ":parameter".length) : n;
       const bare = name.replace(/^\//, "");

@@ -344,7 +344,8 @@ export class SnapshotSource implements Source {
     );
   }
 
-  describeParameters(paramNames: string[], region = this.region): Promise<Fact<ParameterMetadata[]>> {
+  // A snapshot holds shared parameters beside its own (`options.shared` changes nothing here).
+  describeParameters(paramNames: string[], region = this.region, _options?: { shared?: boolean }): Promise<Fact<ParameterMetadata[]>> {
     return this.read("ssm:DescribeParameters", this.snapshot.ssm?.Parameters, paramNames, (items) =>
       items.filter((p) => paramNames.some((n) => (same(p.Name, n) && matchesOrAbsent(arnRegion(p.ARN), region)) || same(p.ARN, n))),
     );

@@ -16,6 +16,15 @@ export interface SimulationResult {
   decision: string;
   /** Condition keys IAM needed and was not given. */
   missingContextValues: string[];
+  /**
+   * The policies whose statements decided (MatchedStatements): `sourcePolicyId` is a managed
+   * policy's name, or `role_ROLE_POLICY` for an inline one; `sourcePolicyType` e.g. `role`, `aws-managed`.
+   */
+  matchedStatements?: { sourcePolicyId: string; sourcePolicyType?: string }[];
+  /** PermissionsBoundaryDecisionDetail.AllowedByPermissionsBoundary: false when the boundary does not allow it. */
+  allowedByBoundary?: boolean;
+  /** OrganizationsDecisionDetail.AllowedByOrganizations: false when a service control policy does not allow it. */
+  allowedByOrganizations?: boolean;
 }
 
 /**
@@ -76,6 +85,9 @@ export interface Source {
 
   /** Secret metadata (DescribeSecret); never the value. */
   describeSecret(secretId: string, region?: string): Promise<Fact<SecretMetadata | null>>;
-  /** Parameter metadata (DescribeParameters); never the value. Every name is in `region`. */
-  describeParameters(names: string[], region?: string): Promise<Fact<ParameterMetadata[]>>;
+  /**
+   * Parameter metadata (DescribeParameters); never the value. Every name is in `region`. `shared`:
+   * the names are other accounts' parameter ARNs, which DescribeParameters lists only with its Shared option.
+   */
+  describeParameters(names: string[], region?: string, options?: { shared?: boolean }): Promise<Fact<ParameterMetadata[]>>;
 }

@@ -315,6 +315,33 @@ describe("joins and reshapes", () => {
     });
   });
 
+  it("keeps what decided: the matched statements, the boundary's and the organization's detail", async () => {
+    m.iam.on(SimulatePrincipalPolicyCommand).resolves({
+      EvaluationResults: [
+        {
+          EvalActionName: "ecr:GetAuthorizationToken", EvalResourceName: "*", EvalDecision: "implicitDeny", MatchedStatements: [],
+          PermissionsBoundaryDecisionDetail: { AllowedByPermissionsBoundary: false }, OrganizationsDecisionDetail: { AllowedByOrganizations: true },
+        },
+        {
+          EvalActionName: "ecr:BatchGetImage", EvalResourceName: "*", EvalDecision: "explicitDeny",
+          ResourceSpecificResults: [{
+            EvalResourceName: "arn:aws:ecr:us-east-1:123456789012:repository/web", EvalResourceDecision: "explicitDeny",
+            MatchedStatements: [{ SourcePolicyId: "role_exec_deny-pull", SourcePolicyType: "role", StartPosition: { Line: 1, Column: 40 } }],
+          }],
+        },
+      ],
+      IsTruncated: false,
+    });
+    const fact = await (await live()).simulatePrincipalPolicy("arn:aws:iam::123456789012:role/exec", ["ecr:GetAuthorizationToken", "ecr:BatchGetImage"], ["*"]);
+    expect(fact.state === "known" && fact.value).toEqual([
+      { action: "ecr:GetAuthorizationToken", resource: "*", decision: "implicitDeny", missingContextValues: [], allowedByBoundary: false, allowedByOrganizations: true },
+      {
+        action: "ecr:BatchGetImage", resource: "arn:aws:ecr:us-east-1:123456789012:repository/web", decision: "explicitDeny", missingContextValues: [],
+        matchedStatements: [{ sourcePolicyId: "role_exec_deny-pull", sourcePolicyType: "role" }],
+      },
+    ]);
+  });
+
   it("keeps only metadata of secrets and parameters", async () => {
     m.secretsManager.on(DescribeSecretCommand).resolves({ ARN: "arn:s", Name: "db", KmsKeyId: "k", Description: "not wanted", Tags: [] });
     m.ssm.on(DescribeParametersCommand).resolves({ Parameters: [{ Name: "/app/db", ARN: "arn:p", Type: "SecureString", KeyId: "alias/aws/ssm", Tier: "Standard" }] });
