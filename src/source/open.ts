@@ -34,8 +34,9 @@ export async function openSource(opts: SourceOptions): Promise<Source> {
 
 /**
  * A command's --timeout bounds its process, not only its calls: they get what is left of it since
- * the process started, less a moment to judge and print what was read.
+ * the process started, less half a second to judge and print what was read (on a busy machine that
+ * takes a few hundred milliseconds).
  */
 export function processBudgetMs(seconds: number): number {
-  return Math.max(100, Math.floor(seconds * 1000 - performance.now() - 200));
+  return Math.max(100, Math.floor(seconds * 1000 - performance.now() - 500));
 }
