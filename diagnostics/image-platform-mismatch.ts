@@ -43,6 +43,7 @@ export default defineDiagnostic({
   title: "Each image offers the task's platform",
   docs: [DOCS.platform, IAM_DOCS.multiArch],
   messageKinds: ["platform"],
+  stages: ["manifest", "container-start"],
   check(e) {
     const findings: DraftFinding[] = [];
     // Read only where an image's platforms or the message need it: a single-platform manifest needs no task platform.
