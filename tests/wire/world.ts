@@ -9,7 +9,7 @@
 // 123456789012.dkr.ecr.us-east-1.amazonaws.com/web:1.4.2, which exists, with
 // execution role ecsTaskExecutionRole (trusts ecs-tasks.amazonaws.com, has
 // AmazonECSTaskExecutionRolePolicy).
-import { EC2Client, AllocateAddressCommand, AssociateRouteTableCommand, AttachInternetGatewayCommand, CreateInternetGatewayCommand, CreateNatGatewayCommand, CreateRouteCommand, CreateRouteTableCommand, CreateSecurityGroupCommand, CreateSubnetCommand, CreateVpcCommand, ModifyVpcAttributeCommand, DeleteRouteCommand, AuthorizeSecurityGroupIngressCommand, CreateVpcEndpointCommand } from "@aws-sdk/client-ec2";
+import { EC2Client, AllocateAddressCommand, AssociateRouteTableCommand, AttachInternetGatewayCommand, CreateInternetGatewayCommand, CreateNatGatewayCommand, CreateRouteCommand, CreateRouteTableCommand, CreateSecurityGroupCommand, CreateSubnetCommand, CreateVpcCommand, ModifyVpcAttributeCommand, DeleteRouteCommand, AuthorizeSecurityGroupIngressCommand, CreateVpcEndpointCommand, DeleteNetworkInterfaceCommand } from "@aws-sdk/client-ec2";
 import { ECRClient, CreateRepositoryCommand, PutImageCommand } from "@aws-sdk/client-ecr";
 import { ECSClient, CreateClusterCommand, CreateServiceCommand, type ContainerDefinition, RegisterTaskDefinitionCommand, RunTaskCommand, StopTaskCommand, type RegisterTaskDefinitionCommandInput } from "@aws-sdk/client-ecs";
 import { IAMClient, AttachRolePolicyCommand, CreateRoleCommand } from "@aws-sdk/client-iam";
@@ -104,6 +104,8 @@ export interface TaskOptions {
   reason: string;
   subnet?: string;
   securityGroups?: string[];
+  /** Keep the task's network interface (AWS deletes it once the task stops; a diagnosis soon after may still see it). */
+  keepEni?: boolean;
   /** Started by service "web" (its networkConfiguration says assignPublicIp), else a standalone run-task. */
   service?: string | null;
   taskDefinition?: string;
@@ -235,6 +237,12 @@ export class World {
       networkConfiguration: { awsvpcConfiguration: { subnets: [opts.subnet ?? this.privateSubnet], securityGroups: opts.securityGroups ?? [this.securityGroup] } },
     }))).tasks![0];
     await ecs.send(new StopTaskCommand({ cluster: opts.cluster ?? this.cluster, task: task.taskArn, reason: opts.reason }));
+    // AWS deletes a stopped task's network interface (its attachment turns DELETED:
+    // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-task-networking.html);
+    // moto keeps both, the interface in-use and the attachment ATTACHED. Deleting the
+    // interface gives the tool what AWS gives it: an attachment naming an interface that is gone.
+    const eni = task.attachments?.[0]?.details?.find((d) => d.name === "networkInterfaceId")?.value;
+    if (eni && !opts.keepEni) await this.c.ec2.send(new DeleteNetworkInterfaceCommand({ NetworkInterfaceId: eni }));
     return task.taskArn!;
   }
 }
