@@ -31,7 +31,7 @@ export function volumeEvidence(e: Evidence, v: EfsVolumeEvidence): EvidenceItem 
 
 /** The failure of the EFS step, when a container's message (or the task's) shows one; the one naming this file system first. */
 export function efsFailure(e: Evidence, v?: EfsVolumeEvidence): ContainerFailure | undefined {
-  const efs = e.failures.filter((f) => (f.signals.stage as string) === "efs");
+  const efs = e.failures.filter((f) => f.signals.stage === "efs");
   return efs.find((f) => v && f.message.includes(v.fileSystemId)) ?? efs[0];
 }
 

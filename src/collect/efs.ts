@@ -13,7 +13,7 @@ import type {
   AccessPointDescription, FileSystemDescription, MountTargetDescription, NetworkAcl, Role, SecurityGroup, Subnet, Task, TaskDefinition,
 } from "../model/aws.js";
 import type { EfsEvidence, EfsVolumeEvidence } from "../model/efs.js";
-import type { NetworkEvidence } from "../model/evidence.js";
+import type { NetworkEvidence, PullOrigin } from "../model/evidence.js";
 import { type Fact, factValue, known, mapFact, unknown } from "../model/fact.js";
 import type { Source } from "../source/source.js";
 
@@ -26,6 +26,8 @@ export interface EfsInputs {
   needed: boolean;
   /** The subnet the task runs in, as soon as it is read (round 2 on Fargate); undefined when it is known only with the network. */
   earlySubnet: Promise<Fact<Subnet | null> | undefined>;
+  /** Where the task's traffic leaves from, known before the rest of the network. */
+  origin: Promise<Fact<PullOrigin | null>>;
   network: Promise<NetworkEvidence>;
 }
 
@@ -74,10 +76,9 @@ export async function collectEfs(source: Source, x: EfsInputs): Promise<EfsEvide
     const target = factValue(mountTarget);
     // Where the task's Availability Zone has none, another mount target's groups are what a new one would take.
     const groupsOf = target ?? (mountTarget.state === "known" ? (factValue(mountTargets) ?? []).find((m) => m.LifeCycleState === "available") : undefined);
-    const originP = x.network.then((n) => n.origin);
     const [mountTargetGroups, mountTargetAcl] = await Promise.all([
       groupsOf?.MountTargetId ? readGroups(source, groupsOf.MountTargetId, vpcGroupsP) : Promise.resolve(known<SecurityGroup[]>([])),
-      originP.then((o) => {
+      x.origin.then((o) => {
         const origin = factValue(o);
         if (!target?.SubnetId || !origin || target.SubnetId === origin.subnetId) return null;
         return source.describeNetworkAcls(target.SubnetId).then((f) => mapFact(f, (a): NetworkAcl | null => a[0] ?? null));

@@ -140,7 +140,7 @@ export async function collectEvidence(source: Source, task: Task, options: Colle
   );
   const networkP = collectNetwork(source, originP, eniP, subnetP, region, refs, def, failures);
   const efsP = collectEfs(source, {
-    task, def, region, accountId, needed: scope !== "none" && scope !== "assume-role", network: networkP,
+    task, def, region, accountId, needed: scope !== "none" && scope !== "assume-role", origin: originP, network: networkP,
     earlySubnet: Promise.resolve(subnetP).then((reads) => reads?.subnet),
   });
   const [service, containerInstance, instance] = await Promise.all([serviceP, containerInstanceP, instanceP]);
