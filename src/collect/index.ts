@@ -13,6 +13,7 @@ import type { DestinationPath, Evidence, FilterCheck, ImageEvidence, NetworkEvid
 import { type Fact, isKnown, known, mapFact, unknown, factValue } from "../model/fact.js";
 import { UsageError } from "../errors.js";
 import type { Source } from "../source/source.js";
+import { collectEfs } from "./efs.js";
 import { secretReferences } from "./secrets.js";
 import { eniAttachment, failuresOf, imageRefFor, launchTypeOf, parseTaskLocator, serviceNameOf, type TaskLocator } from "./task.js";
 
@@ -138,6 +139,10 @@ export async function collectEvidence(source: Source, task: Task, options: Colle
     pullOrigin(launchType, eni, service, networkInterface, instance, task.platformVersion, os, options.networkConfiguration),
   );
   const networkP = collectNetwork(source, originP, eniP, subnetP, region, refs, def, failures);
+  const efsP = collectEfs(source, {
+    task, def, region, accountId, needed: scope !== "none" && scope !== "assume-role", origin: originP, network: networkP,
+    earlySubnet: Promise.resolve(subnetP).then((reads) => reads?.subnet),
+  });
   const [service, containerInstance, instance] = await Promise.all([serviceP, containerInstanceP, instanceP]);
 
   // EC2 without an execution role pulls with the instance profile's role.
@@ -200,6 +205,7 @@ export async function collectEvidence(source: Source, task: Task, options: Colle
     executionRoleTrust: permissions.executionRoleTrust,
     pullPermissions: permissions.pullPermissions,
     taskPlatform,
+    efs: await efsP,
   };
 }
 
