@@ -35,7 +35,7 @@ describe("deploy/ecs-doctor.yaml", () => {
 
   it("README's policy covers every call the live source makes (GetCallerIdentity needs no permission)", () => {
     const live = readFileSync("src/source/live.ts", "utf8");
-    const services: Record<string, string> = { "client-ec2": "ec2", "client-ecr": "ecr", "client-ecs": "ecs", "client-iam": "iam", "client-secrets-manager": "secretsmanager", "client-ssm": "ssm", "client-sts": "sts" };
+    const services: Record<string, string> = { "client-ec2": "ec2", "client-ecr": "ecr", "client-ecs": "ecs", "client-iam": "iam", "client-secrets-manager": "secretsmanager", "client-ssm": "ssm", "client-sts": "sts", "client-cloudwatch-logs": "logs", "client-kms": "kms" };
     const needed: string[] = [];
     for (const [, names, pkg] of live.matchAll(/import\s*\{([^}]*)\}\s*from\s*"@aws-sdk\/([^"]+)"/g)) {
       for (const n of names.split(",").map((x) => x.trim()).filter((x) => x.endsWith("Command"))) needed.push(`${services[pkg]}:${n.replace(/Command$/, "")}`);
