@@ -12,6 +12,8 @@ export const FINDING_IDS = [
   "execution-role-not-assumable", "pull-role-lacks-ecr-permissions", "ecr-repository-policy-denies", "repository-not-found",
   "image-not-found", "image-platform-mismatch", "registry-rate-limited", "registry-credentials-missing",
   "registry-credentials-unreadable", "secrets-unreadable", "container-instance-disk-full", "ephemeral-storage-full",
+  "log-group-missing", "log-permissions-missing", "efs-file-system-missing", "efs-mount-target-missing",
+  "efs-security-group-blocks", "efs-access-denied", "subnet-addresses-exhausted",
   "unexplained-pull-failure", "not-a-pull-failure",
 ] as const;
 

@@ -43,6 +43,13 @@ const CAUSE: Record<FindingId, string> = {
   "secrets-unreadable": "A secret the task names cannot be read",
   "container-instance-disk-full": "The container instance's disk is full",
   "ephemeral-storage-full": "The task's ephemeral storage is full",
+  "log-group-missing": "The awslogs log group does not exist",
+  "log-permissions-missing": "The role that writes the logs may not write to the log group",
+  "efs-file-system-missing": "The EFS file system or access point does not exist",
+  "efs-mount-target-missing": "The file system has no mount target in the task's Availability Zone",
+  "efs-security-group-blocks": "NFS (TCP 2049) from the task to the mount target is blocked",
+  "efs-access-denied": "The file system policy does not let the task mount",
+  "subnet-addresses-exhausted": "The subnet has no free IP address for the task",
   "unexplained-pull-failure": "The message alone does not settle the cause",
   "not-a-pull-failure": "The task did not stop for an image pull",
 };

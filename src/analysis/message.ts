@@ -6,8 +6,26 @@
 // waits for a closing quote or bracket. Regexes are kept free of nested or
 // overlapping quantifiers so a hostile 100 000-character reason stays linear.
 
-export type Scope = "pull" | "init" | "assume-role" | "none";
-export type Stage = "registry-auth" | "manifest" | "layer" | "secrets" | "logs" | "execution-role" | "unknown";
+/**
+ * What failed: the image pull, the task's resource initialisation (secrets, registry auth, the log driver on
+ * Fargate, EFS volumes), the execution role, another start-up step (`start`: the log driver on EC2, the task's
+ * network interface, creating the container, an image that cannot run on the platform), or nothing that kept
+ * the task from starting (`none`).
+ */
+export type Scope = "pull" | "init" | "assume-role" | "start" | "none";
+/** The step that failed; "the stage decides the family" (findings.md): a cause of another step never ranks first on the message alone. */
+export type Stage =
+  | "registry-auth"
+  | "manifest"
+  | "layer"
+  | "secrets"
+  | "logs"
+  | "efs"
+  | "network-interface"
+  | "container-create"
+  | "container-start"
+  | "execution-role"
+  | "unknown";
 export type FailureKind =
   | "timeout"
   | "refused"
@@ -25,6 +43,7 @@ export type FailureKind =
   | "assume-role"
   | "secret-not-found"
   | "invalid-parameter"
+  | "insufficient-addresses"
   | "unknown";
 export type Service =
   | "ecr-api"
@@ -37,6 +56,8 @@ export type Service =
   | "logs"
   | "kms"
   | "sts"
+  | "efs"
+  | "ec2"
   | "other-registry"
   | "unknown";
 
@@ -59,18 +80,31 @@ export interface MessageSignals {
   httpStatus?: number;
   /** For a `not-found`: whether the registry says the repository or the tag/digest is missing. */
   missing?: "repository" | "image";
+  /** The CloudWatch log group the message names (`log-group:/ecs/web`). */
+  logGroup?: string;
+  /** The EFS file system the message names (`fs-0123...`, from its DNS name too). */
+  fileSystemId?: string;
+  accessPointId?: string;
+  /** The subnet the message names (the network interface that could not be created there). */
+  subnetId?: string;
+  /** A container's exit code, where the message gives one. */
+  exitCode?: number;
   /** True when the text looks cut short by ECS ("..." at the end, or a word cut mid-way). */
   truncated?: boolean;
   summary: string;
 }
 
-export const SCOPES: readonly Scope[] = ["pull", "init", "assume-role", "none"];
+export const SCOPES: readonly Scope[] = ["pull", "init", "assume-role", "start", "none"];
 export const STAGES: readonly Stage[] = [
   "registry-auth",
   "manifest",
   "layer",
   "secrets",
   "logs",
+  "efs",
+  "network-interface",
+  "container-create",
+  "container-start",
   "execution-role",
   "unknown",
 ];
@@ -91,6 +125,7 @@ export const FAILURE_KINDS: readonly FailureKind[] = [
   "assume-role",
   "secret-not-found",
   "invalid-parameter",
+  "insufficient-addresses",
   "unknown",
 ];
 export const SERVICES: readonly Service[] = [
@@ -104,6 +139,8 @@ export const SERVICES: readonly Service[] = [
   "logs",
   "kms",
   "sts",
+  "efs",
+  "ec2",
   "other-registry",
   "unknown",
 ];
@@ -140,7 +177,7 @@ function normalise(raw: unknown): string {
 
 const ASSUME_ROLE = /\bunable to assume the role\b/i;
 const INIT =
-  /ResourceInitializationError|unable to pull secrets or registry auth|execution resource retrieval failed|failed to validate logger args|unable to retrieve secrets? from (?:asm|ssm)|unable to (?:retrieve|get) (?:ecr )?registry auth|Fetching secret data from (?:SSM Parameter Store|AWS Secrets Manager)/i;
+  /ResourceInitializationError|failed to invoke EFS utils|unable to pull secrets or registry auth|execution resource retrieval failed|failed to validate logger args|unable to retrieve secrets? from (?:asm|ssm)|unable to (?:retrieve|get) (?:ecr )?registry auth|Fetching secret data from (?:SSM Parameter Store|AWS Secrets Manager)/i;
 const PULL =
   /CannotPull(?:ECR)?Container|pull access denied|failed to resolve ref|failed to pull and unpack|(?:pull image manifest|ref pull|inspect image) has been retried|error pulling image|Error while pulling image|no matching manifest for|descriptor (?:matching|for) platform|toomanyrequests|manifest unknown|name unknown|failed to register layer|failed to extract layer|GetImageBlob|The task (?:can't|cannot) pull|httpRead(?:er)?Seeker|manifest for \S+ not found|repository \S+ not found|Tag \S+ not found in repository|no basic auth credentials|\b(?:Get|Head) "?https?:\/\/[^\s"/]+\/v[12]\//i;
 
@@ -151,11 +188,31 @@ const PULL =
  */
 const AFTER_PULL = /^\s*(?:CannotStartContainerError|CannotCreateContainerError|CannotInspectContainerError|CannotStopContainerError|ContainerRuntimeError|ContainerRuntimeTimeoutError|OutOfMemoryError)\b/;
 
+/** ECS could not create the task's network interface (awsvpc): the task never got an address. */
+const NETWORK_INTERFACE = /attempting to Create Network Interface|InsufficientFreeAddressesInSubnet|not have enough free addresses/i;
+/** EFS utils (Fargate) and the ECS volume plugin (EC2) mounting an EFS volume. */
+const EFS_TEXT = /EFS utils|EFS volume|amazon-ecs-volume-plugin|mount\.nfs4?:|\bfs-[0-9a-f]{8,17}\.efs\./i;
+/** The Docker log driver on EC2; Fargate says "failed to validate logger args" (an initialisation failure). */
+const LOG_DRIVER_START = /failed to initialize logging driver/i;
+/** The host's disk: no room on the file system, or Docker's devicemapper thin pool below its minimum. */
+const HOST_DISK = /no space left on device|not enough space on the disk|Thin Pool has \d+ free/i;
+/** A binary built for another CPU: seen in a container's log, or in the runtime's reason. */
+const EXEC_FORMAT = /exec format error/i;
+const CREATE_CONTAINER = /^\s*CannotCreateContainerError\b/;
+
 function detectScope(text: string): Scope {
-  if (AFTER_PULL.test(text)) return "none";
+  if (AFTER_PULL.test(text)) {
+    // After the pull, only the steps whose cause the configuration shows are start failures in scope
+    // (findings.md "Scope"); a missing binary or an out-of-memory kill is the container's own business.
+    if (LOG_DRIVER_START.test(text) || EXEC_FORMAT.test(text) || NETWORK_INTERFACE.test(text) || EFS_TEXT.test(text)) return "start";
+    if (CREATE_CONTAINER.test(text) && HOST_DISK.test(text)) return "start";
+    return "none";
+  }
   if (ASSUME_ROLE.test(text)) return "assume-role";
+  if (NETWORK_INTERFACE.test(text)) return "start";
   if (INIT.test(text)) return "init";
   if (PULL.test(text)) return "pull";
+  if (LOG_DRIVER_START.test(text) || EXEC_FORMAT.test(text)) return "start";
   return "none";
 }
 
@@ -388,10 +445,11 @@ const SECRETS_CONTEXT = /\b(?:asm|ssm|secrets ?manager|secretsmanager|parameter 
 const LOGS_CONTEXT = /logger args|logging driver|log driver|cloudwatch log|\blog group\b|awslogs/i;
 
 const KIND_RULES: ReadonlyArray<readonly [FailureKind, RegExp]> = [
-  ["platform", /no matching manifest for|descriptor (?:matching|for) platform|does not match the specified platform/i],
-  ["disk", /no space left on device|not enough space on the disk|disk quota exceeded/i],
+  ["insufficient-addresses", /InsufficientFreeAddressesInSubnet|not have enough free addresses|sufficient free Ipv4 addresses/i],
+  ["platform", /no matching manifest for|descriptor (?:matching|for) platform|does not match the specified platform|exec format error/i],
+  ["disk", /no space left on device|not enough space on the disk|disk quota exceeded|Thin Pool has \d+ free/i],
   ["rate-limit", /toomanyrequests|too many requests|pull rate limit|rate exceeded|ThrottlingException/i],
-  ["access-denied", /not authorized to perform|AccessDeniedException|Access to KMS is not allowed/i],
+  ["access-denied", /not authorized to perform|AccessDeniedException|Access to KMS is not allowed|access denied by server/i],
   ["invalid-parameter", /invalid (?:ssm )?parameters?:|InvalidParameter|did not contain json key|awslogs-[a-z-]+ is required|ValidationException/i],
   // Docker Hub answers "pull access denied" both for private repositories and
   // for ones that do not exist; the fix starts with credentials either way.
@@ -405,12 +463,14 @@ const KIND_RULES: ReadonlyArray<readonly [FailureKind, RegExp]> = [
     "tls",
     /x509:|certificate signed by unknown authority|certificate has expired|certificate is (?:not )?valid|tls: failed to verify|remote error: tls|tls: handshake failure/i,
   ],
-  ["dns", /no such host|server misbehaving|dial tcp: lookup |name resolution|could not resolve host/i],
+  // EFS utils: `Failed to resolve "fs-....efs.REGION.amazonaws.com"` (not the pull's "failed to resolve ref").
+  ["dns", /no such host|server misbehaving|dial tcp: lookup |name resolution|could not resolve host|Failed to resolve (?:server )?"?fs-/i],
   ["refused", /connection refused/i],
   ["reset", /connection reset|forcibly closed/i],
   [
     "timeout",
-    /i\/o timeout|deadline exceeded|Client\.Timeout|timed out|handshake timeout|request canceled while waiting for connection|did not properly respond after a period of time/i,
+    // "There is a connection issue between the task and Amazon CloudWatch": the newer wording for a request that got no answer.
+    /i\/o timeout|deadline exceeded|Client\.Timeout|timed out|handshake timeout|request canceled while waiting for connection|did not properly respond after a period of time|connection issue between the task and/i,
   ],
   ["canceled", /context canceled|RequestCanceled|request canceled|\bcanceled\b/i],
 ];
@@ -425,6 +485,8 @@ function detectKind(text: string, scope: Scope, httpStatus: number | undefined):
     if (kind === "not-found" && SECRETS_CONTEXT.test(text) && !LOGS_CONTEXT.test(text)) return "secret-not-found";
     return kind;
   }
+  // AWS documents this wording as a subnet out of addresses, whether or not the EC2 error code survived ECS's cut.
+  if (/attempting to Create Network Interface/i.test(text) && !/AuthFailure|RequestLimitExceeded|Rate limit exceeded|UnauthorizedOperation/i.test(text)) return "insufficient-addresses";
   switch (httpStatus) {
     case 401:
       return "unauthorized";
@@ -458,7 +520,15 @@ function detectStage(
 ): Stage {
   if (scope === "none") return "unknown";
   if (scope === "assume-role") return "execution-role";
+  if (scope === "start") {
+    if (NETWORK_INTERFACE.test(text)) return "network-interface";
+    if (EFS_TEXT.test(text)) return "efs";
+    if (LOG_DRIVER_START.test(text)) return "logs";
+    if (CREATE_CONTAINER.test(text) || kind === "disk") return "container-create";
+    return "container-start";
+  }
   if (scope === "init") {
+    if (EFS_TEXT.test(text)) return "efs";
     if (LOGS_CONTEXT.test(text) || deniedAction?.startsWith("logs:")) return "logs";
     if (REGISTRY_AUTH_TEXT.test(text) || service === "ecr-api" || deniedAction?.startsWith("ecr:")) return "registry-auth";
     return "secrets";
@@ -506,6 +576,12 @@ function detectService(
   redactedLayer: boolean,
 ): Where {
   if (scope === "assume-role") return { service: "sts" };
+  if (NETWORK_INTERFACE.test(text)) return { service: "ec2" };
+  if (EFS_TEXT.test(text)) {
+    // The file system's DNS name, unless ECS cut it short ("fs-0867a83d8ed398433.efs.").
+    const host = firstGroup(text, /\b(fs-[0-9a-f]{8,17}\.efs\.[a-z]{2}(?:-[a-z]+)+-\d+\.amazonaws\.com(?:\.cn)?)\b/i);
+    return host ? { service: "efs", host: host.toLowerCase() } : { service: "efs" };
+  }
   if (redactedLayer) return { service: "s3" };
   if (url) return { service: serviceForHost(url.hostHint), host: url.host };
   const lookup = cleanToken(firstGroup(text, /\blookup ([a-z0-9][a-z0-9.-]*)/i));
@@ -536,6 +612,8 @@ const SERVICE_LABEL: Record<Service, string> = {
   logs: "CloudWatch Logs",
   kms: "KMS",
   sts: "STS",
+  efs: "EFS",
+  ec2: "EC2",
   "other-registry": "registry",
   unknown: "",
 };
@@ -546,6 +624,10 @@ const STAGE_PHRASE: Record<Stage, string> = {
   layer: "while downloading layers",
   secrets: "while retrieving secrets",
   logs: "while setting up CloudWatch logging",
+  efs: "while mounting the EFS volume",
+  "network-interface": "while creating the task's network interface",
+  "container-create": "while creating the container",
+  "container-start": "while starting the container",
   "execution-role": "",
   unknown: "",
 };
@@ -560,6 +642,8 @@ function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}\u2026`;
 }
 
+const CONNECTION_ISSUE = /connection issue between the task and (?:Amazon |AWS )?([A-Z][A-Za-z]*(?: [A-Z][A-Za-z]*)?)/;
+
 function summarise(s: Omit<MessageSignals, "summary">, text: string): string {
   if (s.scope === "none") return text ? `not an image pull failure: ${clip(text, 100)}` : "empty stop reason";
   const label = SERVICE_LABEL[s.service];
@@ -568,9 +652,11 @@ function summarise(s: Omit<MessageSignals, "summary">, text: string): string {
   const at = (word: string) => (target ? ` ${word} ${target}` : "");
   let head: string;
   switch (s.kind) {
-    case "timeout":
-      head = `timed out connecting${at("to")}`;
+    case "timeout": {
+      const unreachable = CONNECTION_ISSUE.exec(text);
+      head = unreachable ? `no connection from the task to ${unreachable[1]}` : `timed out connecting${at("to")}`;
       break;
+    }
     case "refused":
       head = `connection refused${at("by")}`;
       break;
@@ -578,7 +664,10 @@ function summarise(s: Omit<MessageSignals, "summary">, text: string): string {
       head = `connection reset${at("by")}`;
       break;
     case "dns":
-      head = `could not resolve ${s.host ?? (label || "the endpoint's name")}`;
+      head =
+        s.stage === "efs"
+          ? `could not resolve the DNS name of ${s.fileSystemId ?? "the EFS file system"} (no mount target in the task's Availability Zone, or VPC DNS off)`
+          : `could not resolve ${s.host ?? (label || "the endpoint's name")}`;
       break;
     case "tls":
       head = `TLS certificate not trusted${at("for")}`;
@@ -596,6 +685,10 @@ function summarise(s: Omit<MessageSignals, "summary">, text: string): string {
       head = `403 Forbidden${at("from")}`;
       break;
     case "access-denied": {
+      if (s.stage === "efs" && !s.deniedAction) {
+        head = `${s.fileSystemId ?? "the EFS file system"} refused the mount (access denied by server)`;
+        break;
+      }
       const who = s.principal ? roleName(s.principal) : "the role";
       const what = s.deniedAction ?? (/KMS/i.test(text) ? "to use the KMS key" : "the call");
       const on = s.deniedResource && s.deniedResource !== "*" ? ` on ${s.deniedResource}` : "";
@@ -603,15 +696,20 @@ function summarise(s: Omit<MessageSignals, "summary">, text: string): string {
       break;
     }
     case "not-found":
-      head = s.stage === "logs" ? "CloudWatch log group not found" : `${s.missing === "repository" ? "repository" : "image"} not found${s.imageRef ? `: ${s.imageRef}` : ""}`;
+      head = s.stage === "logs" ? `CloudWatch log group not found${s.logGroup ? `: ${s.logGroup}` : ""}` : `${s.missing === "repository" ? "repository" : "image"} not found${s.imageRef ? `: ${s.imageRef}` : ""}`;
       break;
     case "rate-limit":
       head = `${label || "registry"} rate limit reached`;
       break;
     case "platform":
+      if (/exec format error/i.test(text)) return "the image's executable is built for another CPU architecture (exec format error)";
       return `image has no ${s.platform ?? "matching"} variant${s.imageRef ? ` (${s.imageRef})` : ""}`;
     case "disk":
-      return "ran out of disk space while extracting image layers";
+      return s.stage === "container-create"
+        ? `the host ran out of disk space while creating the container${/Thin Pool/i.test(text) ? " (devicemapper thin pool)" : ""}`
+        : "ran out of disk space while extracting image layers";
+    case "insufficient-addresses":
+      return `${s.subnetId ?? "the subnet"} has no free IP address for the task's network interface`;
     case "assume-role":
       return `ECS could not assume ${s.roleArn ?? "the role"}`;
     case "secret-not-found":
@@ -622,9 +720,10 @@ function summarise(s: Omit<MessageSignals, "summary">, text: string): string {
         : `invalid secret or parameter reference${s.secretRef ? `: ${s.secretRef}` : ""}`;
     default: {
       // The newer ECS wording names the service it could not reach.
-      const unreachable = /connection issue between the task and (?:Amazon |AWS )?([A-Z][A-Za-z]*(?: [A-Z][A-Za-z]*)?)/.exec(text);
+      const unreachable = CONNECTION_ISSUE.exec(text);
       if (unreachable) head = `no connection from the task to ${unreachable[1]}`;
       else if (s.scope === "init") head = "task initialization failed";
+      else if (s.scope === "start") head = "the task could not start";
       else head = `image pull failed${s.imageRef ? ` for ${s.imageRef}` : ""}${at("at")}`;
     }
   }
@@ -655,9 +754,15 @@ function parse(text: string): MessageSignals {
   const { ip, port } = extractIpPort(text);
   const httpStatus = extractHttpStatus(text);
   const secretRef = extractSecretRef(text, deniedResource);
+  const logGroup = cleanToken(firstGroup(text, /\blog-group:([^\s:]+)/) ?? firstGroup(text, /\bawslogs-group[=:]\s*"?([^\s",]+)/));
+  const fileSystemId = firstGroup(text, /\b(fs-[0-9a-f]{8,17})\b/i)?.toLowerCase();
+  const accessPointId = firstGroup(text, /\b(fsap-[0-9a-f]{8,17})\b/i)?.toLowerCase();
+  const subnetId = firstGroup(text, /\b(subnet-[0-9a-f]{8,17})\b/i)?.toLowerCase();
+  const exit = firstGroup(text, /\bexit(?:ed with(?: exit)?)? code[:=]? ?(\d{1,3})\b/i);
+  const exitCode = exit === undefined ? undefined : Number(exit);
 
   const kind = detectKind(kindText, scope, httpStatus);
-  const missing = kind === "not-found" ? (REPOSITORY_MISSING.test(text) ? "repository" : "image") : undefined;
+  const missing = kind === "not-found" && scope === "pull" ? (REPOSITORY_MISSING.test(text) ? "repository" : "image") : undefined;
   const where = detectService(text, scope, url, imageRef, deniedAction, redactedLayer);
   const stage = detectStage(text, scope, kind, where.service, url, deniedAction);
 
@@ -677,6 +782,11 @@ function parse(text: string): MessageSignals {
     ...(platform !== undefined && { platform: platform.toLowerCase() }),
     ...(secretRef !== undefined && { secretRef }),
     ...(httpStatus !== undefined && { httpStatus }),
+    ...(logGroup !== undefined && { logGroup }),
+    ...(fileSystemId !== undefined && { fileSystemId }),
+    ...(accessPointId !== undefined && { accessPointId }),
+    ...(subnetId !== undefined && { subnetId }),
+    ...(exitCode !== undefined && { exitCode }),
     ...(truncated && { truncated }),
     ...(missing !== undefined && { missing }),
   };

@@ -33,7 +33,7 @@ export function parseTaskLocator(locator: TaskLocator): ParsedTaskArn {
 }
 
 /** Scope, ranked: an in-scope message beats "none". */
-const SCOPE_ORDER = { pull: 3, "assume-role": 2, init: 1, none: 0 } as const;
+const SCOPE_ORDER = { pull: 4, "assume-role": 3, init: 2, start: 1, none: 0 } as const;
 
 export function failuresOf(task: Task, imageOf: (container: string) => ImageRef | undefined): { scope: Evidence["scope"]; failures: ContainerFailure[] } {
   const failures: ContainerFailure[] = [];

@@ -312,8 +312,8 @@ export interface Evidence {
   containerInstance: Fact<ContainerInstance | null>;
   instance: Fact<Instance | null>;
   instanceProfile: Fact<InstanceProfile | null>;
-  /** Whether the task's failure is in scope: a pull, an initialisation, an assume-role failure. */
-  scope: "pull" | "init" | "assume-role" | "none";
+  /** Whether the task's failure is in scope: a pull, an initialisation, an assume-role failure, another start-up step. */
+  scope: "pull" | "init" | "assume-role" | "start" | "none";
   failures: ContainerFailure[];
   images: ImageEvidence[];
   network: NetworkEvidence;

@@ -857,10 +857,143 @@ export const corpus: CorpusEntry[] = [
     source: "ECS troubleshooting lab notes (github, PLM-ECS lab 6)",
   },
   {
-    name: "EC2: CannotStartContainerError for a missing log group is not a pull",
+    name: "EC2: CannotStartContainerError for a missing log group is a start failure of the log driver",
     message:
       "CannotStartContainerError: Error response from daemon: failed to initialize logging driver: failed to create Cloudwatch log stream: ResourceNotFoundException: The specified log group does not exist.",
-    expect: { scope: "none", stage: "unknown" },
-    source: "ECS troubleshooting lab notes (github, PLM-ECS lab 5)",
+    expect: { scope: "start", stage: "logs", kind: "not-found", service: "logs" },
+    source: "ECS troubleshooting lab notes (github, PLM-ECS lab 5); also github.com/prakhar1989/docker-curriculum/issues/253",
+  },
+
+  // --- Start-up steps other than the pull (issue 9) -------------------------------------------
+  {
+    name: "EC2: log driver may not create the log group (awslogs-create-group, instance role)",
+    message:
+      "CannotStartContainerError: Error response from daemon: failed to initialize logging driver: failed to create Cloudwatch log group: AccessDeniedException: User: arn:aws:sts::765486523053:assumed-role/amazon-ecs-cli-setup-foodtrucks-EcsInstanceRole-1II7J9P4",
+    expect: { scope: "start", stage: "logs", kind: "access-denied", service: "logs" },
+    source: "https://github.com/prakhar1989/docker-curriculum/issues/260 (cut where the issue quotes it)",
+  },
+  {
+    name: "EC2 agent log: API error (500) failed to initialize logging driver",
+    message:
+      "API error (500): failed to initialize logging driver: ResourceNotFoundException: The specified log group does not exist. status code: 400, request id: 2831992f-899d-11e8-8425-99d434b6599a",
+    expect: { scope: "start", stage: "logs", kind: "not-found", service: "logs" },
+    source: "https://github.com/muccg/rdrf/issues/617 (ECS agent log)",
+  },
+  {
+    name: "Fargate: log group does not exist, named in the log stream ARN",
+    message:
+      "ResourceInitializationError: failed to validate logger args: create stream has been retried 1 times: failed to create Cloudwatch log stream: ResourceNotFoundException: The specified log group does not exist. (arn:aws:logs:us-east-1:123456789012:log-group:/ecs/orders-api:log-stream:)",
+    expect: { scope: "init", stage: "logs", kind: "not-found", service: "logs", logGroup: "/ecs/orders-api" },
+    source: "Fargate wording of github.com/convox/rack/issues/655 and the awslogs driver's ResourceNotFoundException; ARN filled in",
+  },
+  {
+    name: "Fargate: log group name from the access-denied log stream ARN",
+    message:
+      "ResourceInitializationError: failed to validate logger args: create stream has been retried 1 times: failed to create Cloudwatch log group: AccessDeniedException: User: arn:aws:sts::997763366404:assumed-role/ecsTaskExecutionRole/d7795e52a4434edf80f4923f3b836d9f is not authorized to perform: logs:CreateLogGroup on resource: arn:aws:logs:us-east-2:997763366404:log-group:/ecs/kh-td-poc-ccure-alert-notifier:log-stream: because no identity-based policy allows the logs:CreateLogGroup action",
+    expect: { scope: "init", stage: "logs", kind: "access-denied", deniedAction: "logs:CreateLogGroup", logGroup: "/ecs/kh-td-poc-ccure-alert-notifier" },
+    source: "the CloudWatch Logs entry above, cut before the status code",
+  },
+  {
+    name: "Fargate: 'cannot find the log group ... connection issue' is a network cause",
+    message:
+      "ResourceInitializationError: failed to validate logger args: The task cannot find the Amazon CloudWatch log group defined in the task definition. There is a connection issue between the task and Amazon CloudWatch. Check your network configuration. : signal: killed",
+    expect: { scope: "init", stage: "logs", kind: "timeout", service: "logs" },
+    source: "AWS docs, 'Troubleshoot Amazon ECS ResourceInitializationError errors' (the Fargate wording since 2023)",
+  },
+  {
+    name: "Fargate EFS: Failed to resolve the file system's DNS name",
+    message:
+      'ResourceInitializationError: failed to invoke EFS utils commands to set up EFS volumes: stderr: Failed to resolve "fs-00000000.efs.us-east-1.amazonaws.com" - check that your file system ID is correct.',
+    expect: {
+      scope: "init",
+      stage: "efs",
+      kind: "dns",
+      service: "efs",
+      host: "fs-00000000.efs.us-east-1.amazonaws.com",
+      fileSystemId: "fs-00000000",
+    },
+    source: "https://github.com/aws/amazon-ecs-cli/issues/1083",
+  },
+  {
+    name: "Fargate EFS: Failed to resolve, newer efs-utils wording with botocore",
+    message:
+      'ResourceInitializationError: failed to invoke EFS utils commands to set up EFS volumes: stderr: Failed to resolve "fs-06642d00e4ec7261.efs.ap-northeast-1.amazonaws.com" - check that your file system ID is correct, and ensure that the VPC has an EFS mount target for this file system ID. See https://docs.aws.amazon.com/console/efs/mount-dns-name for more detail. Attempting to lookup mount target ip address using botocore. Failed to import necessary dependency botocore, please install botocore first. : unsuccessful EFS utils command execution; code: 1',
+    expect: { scope: "init", stage: "efs", kind: "dns", service: "efs", fileSystemId: "fs-06642d00e4ec7261" },
+    source: "https://github.com/aws/copilot-cli/issues/5419 (file system id padded to a valid length)",
+  },
+  {
+    name: "Fargate EFS: Failed to resolve, cut inside the DNS name",
+    message:
+      'ResourceInitializationError: failed to invoke EFS utils commands to set up EFS volumes: stderr: Failed to resolve "fs-0867a83d8ed398433.efs.',
+    expect: { scope: "init", stage: "efs", kind: "dns", service: "efs", fileSystemId: "fs-0867a83d8ed398433" },
+    source: "https://github.com/cn-terraform/terraform-aws-jenkins/issues/23",
+  },
+  {
+    name: "Fargate EFS: mount.nfs4 Connection reset by peer",
+    message:
+      "ResourceInitializationError: failed to invoke EFS utils commands to set up EFS volumes: stderr: mount.nfs4: Connection reset by peer : unsuccessful EFS utils command execution; code: 32",
+    expect: { scope: "init", stage: "efs", kind: "reset", service: "efs" },
+    source: "https://github.com/docker-archive/compose-cli/issues/1490",
+  },
+  {
+    name: "Fargate EFS: access denied by server while mounting",
+    message:
+      "ResourceInitializationError: failed to invoke EFS utils commands to set up EFS volumes: stderr: b'mount.nfs4: access denied by server while mounting fs-065b374f6a1a6b4c8.efs.us-east-1.amazonaws.com:/' : unsuccessful EFS utils command execution; code: 32",
+    expect: { scope: "init", stage: "efs", kind: "access-denied", service: "efs", fileSystemId: "fs-065b374f6a1a6b4c8" },
+    source: "https://github.com/aws-samples/aws-cdk-examples/issues/920",
+  },
+  {
+    name: "Fargate EFS: mount timed out",
+    message:
+      "ResourceInitializationError: failed to invoke EFS utils commands to set up EFS volumes: stderr: mount.nfs4: Connection timed out : unsuccessful EFS utils command execution; code: 32",
+    expect: { scope: "init", stage: "efs", kind: "timeout", service: "efs" },
+    source: "EFS utils' mount.nfs4 timeout as reported in aws/efs-utils issues (same wrapper as compose-cli#1490)",
+  },
+  {
+    name: "Fargate EFS: access point root directory missing on the server",
+    message:
+      "ResourceInitializationError: failed to invoke EFS utils commands to set up EFS volumes: stderr: b'mount.nfs4: mounting fs-0123456789abcdef0.efs.eu-west-1.amazonaws.com:/grafana failed, reason given by server: No such file or directory' : unsuccessful EFS utils command execution; code: 32",
+    expect: { scope: "init", stage: "efs", service: "efs", fileSystemId: "fs-0123456789abcdef0" },
+    source: "https://github.com/acp-io/terraform-grafana/issues/4 (file system id and region filled in)",
+  },
+  {
+    name: "Fargate: no free address for the network interface (AWS docs heading)",
+    message:
+      "Unexpected EC2 error while attempting to Create Network Interface with public IP assignment enabled in subnet 'subnet-0a1b2c3d4e5f60718'",
+    expect: { scope: "start", stage: "network-interface", kind: "insufficient-addresses", service: "ec2", subnetId: "subnet-0a1b2c3d4e5f60718" },
+    source: "AWS docs, 'Amazon ECS TaskFailedToStart errors' (awsdocs/amazon-ecs-developer-guide), subnet id filled in",
+  },
+  {
+    name: "Fargate: InsufficientFreeAddressesInSubnet creating the network interface",
+    message:
+      "Unexpected EC2 error while attempting to Create Network Interface in subnet 'subnet-05d93362e947058bc': InsufficientFreeAddressesInSubnet",
+    expect: { scope: "start", stage: "network-interface", kind: "insufficient-addresses", service: "ec2", subnetId: "subnet-05d93362e947058bc" },
+    source: "test fixture of an ECS task error handler (github, find_string 'attempting to Create Network Interface'), subnet from github.com/paradisec-archive/nabu/pull/1259",
+  },
+  {
+    name: "EC2: CannotCreateContainerError, devicemapper thin pool out of space",
+    message:
+      "CannotCreateContainerError: API error (500): devmapper: Thin Pool has 0 free data blocks which is less than minimum required 20253 free data blocks. Create more free space in thin pool or use dm.min_free_space option to change behavior",
+    expect: { scope: "start", stage: "container-create", kind: "disk" },
+    source: "https://github.com/nasa/cumulus-api/issues/209",
+  },
+  {
+    name: "EC2: CannotCreateContainerError, no space left on device",
+    message:
+      "CannotCreateContainerError: Error response from daemon: mkdir /var/lib/docker/overlay2/8d3c9e5a1b2f/merged: no space left on device",
+    expect: { scope: "start", stage: "container-create", kind: "disk" },
+    source: "AWS docs, 'CannotCreateContainerError: API error (500): devmapper' (Amazon ECS troubleshooting), overlay2 wording",
+  },
+  {
+    name: "Container log: exec format error from an amd64 image on arm64",
+    message: "exec /usr/local/bin/docker-entrypoint.sh: exec format error",
+    expect: { scope: "start", stage: "container-start", kind: "platform" },
+    source: "https://github.com/docker/compose/issues/10185 and github.com/langfuse/langfuse/issues/2556",
+  },
+  {
+    name: "Container log: standard_init_linux exec user process caused exec format error",
+    message: "standard_init_linux.go:228: exec user process caused: exec format error",
+    expect: { scope: "start", stage: "container-start", kind: "platform" },
+    source: "https://github.com/runatlantis/atlantis/issues/2001 (ECS Fargate on Graviton)",
   },
 ];

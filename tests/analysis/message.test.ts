@@ -236,3 +236,33 @@ describe("errors of the steps after the pull", () => {
     expect(parseMessage("ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed").scope).toBe("init");
   });
 });
+
+describe("start-up steps other than the pull", () => {
+  it("names the EFS access point and file system a message gives", () => {
+    const s = parseMessage(
+      "ResourceInitializationError: failed to invoke EFS utils commands to set up EFS volumes: stderr: b'mount.nfs4: access denied by server while mounting 127.0.0.1:/' accesspoint=fsap-0c180bb904c5be851 fs-00703eb8b7961a9af",
+    );
+    expect(s).toMatchObject({ scope: "init", stage: "efs", kind: "access-denied", accessPointId: "fsap-0c180bb904c5be851", fileSystemId: "fs-00703eb8b7961a9af" });
+  });
+
+  it("reads a container's exit code, and not an EFS utils exit status", () => {
+    expect(parseMessage("Essential container in task exited. Exit Code: 137").exitCode).toBe(137);
+    expect(parseMessage("ResourceInitializationError: failed to invoke EFS utils commands to set up EFS volumes: stderr: mount.nfs4: Connection reset by peer : unsuccessful EFS utils command execution; code: 32").exitCode).toBeUndefined();
+  });
+
+  it("keeps a network interface that failed for another EC2 error out of 'insufficient-addresses'", () => {
+    const s = parseMessage("Unexpected EC2 error while attempting to Create Network Interface in subnet 'subnet-0aaa1111bbbb2222c': AuthFailure");
+    expect(s).toMatchObject({ scope: "start", stage: "network-interface", subnetId: "subnet-0aaa1111bbbb2222c" });
+    expect(s.kind).not.toBe("insufficient-addresses");
+  });
+
+  it("leaves a CannotCreateContainerError that is not the disk out of scope", () => {
+    expect(parseMessage("CannotCreateContainerError: Error response from daemon: Conflict. The container name is already in use").scope).toBe("none");
+    expect(parseMessage("CannotCreateContainerError: Error response from daemon: no space left on device").scope).toBe("start");
+  });
+
+  it("does not read the pull's 'failed to resolve ref' as an EFS name", () => {
+    const s = parseMessage("CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref docker.io/library/nginx:latest: failed to do request: Head \"https://registry-1.docker.io/v2/library/nginx/manifests/latest\": dial tcp 54.83.42.45:443: i/o timeout");
+    expect(s).toMatchObject({ scope: "pull", kind: "timeout", service: "docker-hub" });
+  });
+});
