@@ -1,39 +1,13 @@
 // The CLI as a process, as a user or a runbook runs it: output formats, exit
 // codes, and one clear line on stderr for input it cannot diagnose from.
 import { execFile } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { expectValid } from "./fixtures/check-report.js";
 import { manyTasks } from "./fixtures/many-tasks.js";
+import { BIN, runCli as run, TMP as tmp } from "./fixtures/run-cli.js";
 import { world } from "./fixtures/world.js";
-
-const BIN = join(process.cwd(), "bin/ecs-doctor.js");
-const CHECK = join(process.cwd(), "../shared/contract/check-report.mjs");
-const tmp = mkdtempSync(join(tmpdir(), "ecs-doctor-cli-"));
-
-interface Run { code: number; stdout: string; stderr: string }
-
-function run(args: string[], env: Record<string, string | undefined> = {}, input?: string): Promise<Run> {
-  // A clean environment: no AWS configuration leaks in from the machine.
-  const base: Record<string, string> = { PATH: process.env.PATH ?? "", HOME: tmp, AWS_CONFIG_FILE: join(tmp, "none"), AWS_SHARED_CREDENTIALS_FILE: join(tmp, "none"), AWS_EC2_METADATA_DISABLED: "true" };
-  const full = { ...base, ...env } as NodeJS.ProcessEnv;
-  for (const k of Object.keys(full)) if (full[k] === undefined) delete full[k];
-  return new Promise((resolve) => {
-    const child = execFile(process.execPath, [BIN, ...args], { env: full, timeout: 15_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-    if (input !== undefined) child.stdin?.end(input);
-    else child.stdin?.end();
-  });
-}
-
-function checkReport(json: string): Promise<string> {
-  return new Promise((resolve) => {
-    const child = execFile(process.execPath, [CHECK], (_e, stdout) => resolve(stdout.trim()));
-    child.stdin?.end(json);
-  });
-}
 
 function snapshotFile(name: string, content: unknown): string {
   const path = join(tmp, name);
@@ -49,13 +23,13 @@ describe("ecs-doctor --snapshot", () => {
     expect(r.code).toBe(1);
     const report = JSON.parse(r.stdout);
     expect(report.findings[0].id).toBe("no-route-to-registry");
-    expect(await checkReport(r.stdout)).toMatch(/^report ok/);
+    expectValid(JSON.parse(r.stdout));
   });
 
-  it("passes the contract's own example", async () => {
-    const r = await run(["--snapshot", "../shared/contract/examples/private-subnet-no-route.json", "--output", "json"]);
+  it("diagnoses the snapshot format's own example", async () => {
+    const r = await run(["--snapshot", "docs/examples/private-subnet-no-route.json", "--output", "json"]);
     expect(JSON.parse(r.stdout).findings[0].id).toBe("no-route-to-registry");
-    expect(await checkReport(r.stdout)).toMatch(/^report ok/);
+    expectValid(JSON.parse(r.stdout));
   });
 
   it("prints the headline, the ranked findings with evidence and fixes in text, without colour when piped", async () => {
@@ -172,7 +146,7 @@ describe("ecs-doctor scan --snapshot", () => {
     const scan = JSON.parse(r.stdout);
     expect(scan.format).toBe("ecs-doctor-scan/1");
     expect(scan.groups.map((g: { id: string; count: number }) => [g.id, g.count])).toEqual([["image-not-found", 4], ["no-route-to-registry", 4]]);
-    for (const report of scan.reports) expect(await checkReport(JSON.stringify(report))).toMatch(/^report ok/);
+    expectValid(scan);
   });
 
   it("counts --since back from the snapshot's capture, not from today", async () => {
@@ -246,7 +220,7 @@ describe("commands that need no AWS", () => {
     const r = await run(["demo", "--all", "--output", "json"]);
     const verdicts = JSON.parse(r.stdout);
     expect(verdicts.find((v: { name: string }) => v.name === "tag-never-pushed").top).toBe("image-not-found");
-    expect(await checkReport(JSON.stringify(verdicts[0].report))).toMatch(/^report ok/);
+    for (const v of verdicts) expectValid(v.report);
   });
 
   it("demo --all prints one verdict a scenario", async () => {
@@ -261,6 +235,6 @@ describe("commands that need no AWS", () => {
     expect(report.task).toBeNull();
     expect(report.findings[0].id).toBe("registry-rate-limited");
     expect(r.code).toBe(1);
-    expect(await checkReport(r.stdout)).toMatch(/^report ok/);
+    expectValid(JSON.parse(r.stdout));
   });
 });

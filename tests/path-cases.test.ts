@@ -249,8 +249,8 @@ describe("path cases", () => {
     expect(r.findings[0].evidence.map((e) => e.resource)).toContain("tgw-0aaa");
   });
 
-  it("the contract's example ranks no-route-to-registry first", async () => {
-    const snapshot = JSON.parse(readFileSync(new URL("../../shared/contract/examples/private-subnet-no-route.json", import.meta.url), "utf8")) as Snapshot;
+  it("the snapshot format's example ranks no-route-to-registry first", async () => {
+    const snapshot = JSON.parse(readFileSync(new URL("../docs/examples/private-subnet-no-route.json", import.meta.url), "utf8")) as Snapshot;
     const r = (await diagnoseSnapshot(snapshot)).report;
     expect(r.findings[0].id).toBe("no-route-to-registry");
     expect(r.findings[0].evidence[0].resource).toBe("rtb-0aaa");

@@ -217,3 +217,7 @@ export function withoutNullFields<T>(data: T): T {
   for (const [k, v] of Object.entries(data)) if (v !== null) out[k] = withoutNullFields(v);
   return out as T;
 }
+
+/** The collections and the item fields ecs-doctor reads: scripts/snapshot-json-schema.ts writes the published JSON Schema from them. */
+export { collections as SNAPSHOT_COLLECTIONS };
+export type { Leaf as SnapshotLeaf, Shape as SnapshotShape };
