@@ -1,8 +1,9 @@
 // What the role that writes a container's logs must be allowed: the awslogs
-// driver creates its stream and puts events (and, with awslogs-create-group
-// "true", creates the group first, failing on AccessDenied even when the
-// group exists). Answered like every IAM question: IAM's simulation where it
-// answered, else the role's documents. Pure.
+// driver creates its stream and puts events; with awslogs-create-group "true"
+// it creates the group when the stream's group is not found (so
+// logs:CreateLogGroup matters only for a group that does not exist). Answered
+// like every IAM question: IAM's simulation where it answered, else the
+// role's documents. Pure.
 
 import type { Role } from "../model/aws.js";
 import type { LogGroupReference } from "../model/evidence.js";

@@ -101,6 +101,14 @@ export async function collectEvidence(source: Source, task: Task, options: Colle
       })
       : undefined;
 
+  // The subnet of the task's own interface: a message that names one (no interface was created), else the attachment's.
+  const early = failuresOf(task, () => undefined);
+  const named = early.failures.find((f) => f.signals.stage === "network-interface" && f.signals.subnetId)?.signals.subnetId;
+  // A task that did not fail to start says nothing about its subnet's addresses: not worth a call.
+  const interfaceSubnetId = options.mode === "preflight" ? eni?.subnetId : early.scope === "none" ? undefined : (named ?? eni?.subnetId);
+  const interfaceSubnetP = !interfaceSubnetId ? undefined
+    : interfaceSubnetId === earlySubnetId && subnetP && !(subnetP instanceof Promise) ? subnetP.subnet
+      : source.describeSubnets([interfaceSubnetId]).then((f) => mapFact(f, (x) => x[0] ?? null));
   const taskDefinition = await taskDefinitionP;
   const def = factValue(taskDefinition) ?? undefined;
   const imageOf = (container: string) => imageRefFor(task, def, container);
@@ -181,6 +189,9 @@ export async function collectEvidence(source: Source, task: Task, options: Colle
   });
   const images = collectedImages.map((i, n) => ({ ...i, repositoryAccess: permissions.repositoryAccess[n] }));
   const secrets = collectedSecrets.map((r, n) => (permissions.secretAccess[n] ? { ...r, access: permissions.secretAccess[n] } : r));
+  const interfaceSubnet = interfaceSubnetId && interfaceSubnetP
+    ? { subnetId: interfaceSubnetId, from: interfaceSubnetId === named ? ("message" as const) : ("attachment" as const), subnet: await interfaceSubnetP }
+    : null;
   const taskPlatform = taskPlatformOf(launchType, taskDefinition, instance, containerInstance, await osP);
   // The execution role writes the logs; on EC2 without one, the container instance's role.
   const writer = pullRole && pullRole.arn !== "unknown" && (pullRole.purpose === "execution-role" || launchType === "EC2") ? { purpose: pullRole.purpose, arn: pullRole.arn } : null;
@@ -206,6 +217,7 @@ export async function collectEvidence(source: Source, task: Task, options: Colle
     pullRole,
     executionRole,
     secrets,
+    interfaceSubnet,
     logs,
     ephemeralStorageGiB: task.ephemeralStorage?.sizeInGiB ?? def?.ephemeralStorage?.sizeInGiB ?? 20,
     executionRoleTrust: permissions.executionRoleTrust,
