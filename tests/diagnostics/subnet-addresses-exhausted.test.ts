@@ -50,9 +50,10 @@ describe(ID, () => {
     expect(ids).toContain(ID);
   });
 
-  it("is skipped when the count was not recorded, and does not apply to a task without its own interface (EC2 bridge)", async () => {
-    const { report } = await diagnoseSnapshot(world().failingWith(MESSAGES.timeout).build());
-    expect(report.skipped.find((s) => s.check === ID)?.reason).toContain("AvailableIpAddressCount");
+  it("is skipped when the subnet cannot be read; judges nothing without a count (a hand-written snapshot) or an interface of its own (EC2 bridge)", async () => {
+    const { report } = await diagnoseSnapshot(world().withAvailableAddresses(0).denied("ec2:DescribeSubnets", ["ec2", "Subnets"]).failingWith(MESSAGES.timeout).build());
+    expect(report.skipped.find((s) => s.check === ID)?.reason).toContain("ec2:DescribeSubnets");
+    expect(check.check(await evidenceOf(world().failingWith(MESSAGES.timeout))).status).toBe("n/a");
     expect(check.check(await evidenceOf(world().onEc2().withAvailableAddresses(0).failingWith(MESSAGES.timeout))).status).toBe("n/a");
   });
 });
