@@ -16,6 +16,7 @@ import { UsageError } from "../errors.js";
 import type { Source } from "../source/source.js";
 import { readAliases, resolveKeys, withKeyPolicies } from "./kms.js";
 import { collectLogGroups, logGroupReferences } from "./logs.js";
+import { collectEfs } from "./efs.js";
 import { secretReferences } from "./secrets.js";
 import { eniAttachment, failuresOf, imageRefFor, launchTypeOf, parseTaskLocator, serviceNameOf, type TaskLocator } from "./task.js";
 
@@ -158,6 +159,10 @@ export async function collectEvidence(source: Source, task: Task, options: Colle
     pullOrigin(launchType, eni, factValue(service) ?? null, networkInterface, instance, task.platformVersion, os, options.networkConfiguration),
   );
   const networkP = collectNetwork(source, originP, eniP, subnetP, region, refs, def, failures);
+  const efsP = collectEfs(source, {
+    task, def, region, accountId, needed: scope !== "none" && scope !== "assume-role", origin: originP, network: networkP,
+    earlySubnet: Promise.resolve(subnetP).then((reads) => reads?.subnet),
+  });
   const [service, containerInstance, instance] = await Promise.all([serviceP, containerInstanceP, instanceP]);
 
   // EC2 without an execution role pulls with the instance profile's role.
@@ -223,6 +228,7 @@ export async function collectEvidence(source: Source, task: Task, options: Colle
     executionRoleTrust: permissions.executionRoleTrust,
     pullPermissions: permissions.pullPermissions,
     taskPlatform,
+    efs: await efsP,
   };
 }
 

@@ -153,6 +153,9 @@ function structuredNames(s: Snapshot): [string, string | undefined][] {
   for (const g of s.logs?.logGroups ?? []) out.push(["log", g.logGroupName]);
   for (const d of s.ecs?.taskDefinitions ?? []) for (const c of d.containerDefinitions ?? []) out.push(["log", c.logConfiguration?.options?.["awslogs-group"]]);
   for (const a of s.kms?.Aliases ?? []) if (!a.AliasName?.startsWith("alias/aws/")) out.push(["alias", a.AliasName?.replace(/^alias\//, "")]);
+  // File systems and access points carry the names people give them (their Name tag); their ids stay.
+  for (const f of s.efs?.FileSystems ?? []) out.push(["filesystem", f.Name]);
+  for (const a of s.efs?.AccessPoints ?? []) out.push(["accesspoint", a.Name]);
   return out;
 }
 

@@ -46,6 +46,14 @@ const collections: Record<string, Record<string, Shape>> = {
         repositoryCredentials: obj({ credentialsParameter: str }),
         secrets: arr(secret),
         logConfiguration: obj({ logDriver: str, options: { record: "string" }, secretOptions: arr(secret) }),
+        mountPoints: arr(obj({ sourceVolume: str, containerPath: str, readOnly: bool })),
+      })),
+      volumes: arr(obj({
+        name: str,
+        efsVolumeConfiguration: obj({
+          fileSystemId: str, rootDirectory: str, transitEncryption: str, transitEncryptionPort: num,
+          authorizationConfig: obj({ accessPointId: str, iam: str }),
+        }),
       })),
       runtimePlatform: obj({ cpuArchitecture: str, operatingSystemFamily: str }),
       ephemeralStorage: obj({ sizeInGiB: num }),
@@ -125,6 +133,16 @@ const collections: Record<string, Record<string, Shape>> = {
     KeyPolicies: obj({ KeyId: str, Policy: str }),
     Keys: obj({ KeyId: str, Arn: str, KeyManager: str, KeyState: str, Enabled: bool }),
     Aliases: obj({ AliasName: str, AliasArn: str, TargetKeyId: str }),
+  },
+  efs: {
+    FileSystems: obj({ FileSystemId: str, FileSystemArn: str, OwnerId: str, Name: str, LifeCycleState: str, Encrypted: bool, NumberOfMountTargets: num }),
+    MountTargets: obj({
+      MountTargetId: str, FileSystemId: str, SubnetId: str, AvailabilityZoneName: str, AvailabilityZoneId: str, LifeCycleState: str,
+      IpAddress: str, NetworkInterfaceId: str, VpcId: str, OwnerId: str,
+    }),
+    MountTargetSecurityGroups: obj({ MountTargetId: str, SecurityGroups: strings }),
+    AccessPoints: obj({ AccessPointId: str, AccessPointArn: str, FileSystemId: str, Name: str, LifeCycleState: str, RootDirectory: obj({ Path: str }) }),
+    FileSystemPolicies: obj({ FileSystemId: str, Policy: str }),
   },
 };
 
