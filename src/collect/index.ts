@@ -305,8 +305,10 @@ async function collectSecrets(source: Source, def: TaskDefinition | undefined, r
   }
   const ssmP = Promise.all([...ssmByRegion].map(async ([where, names]) => [where, await source.describeParameters(names, where)] as const)).then((e) => new Map(e));
   const secretIds = [...new Set(needed.filter((r) => r.store === "secretsmanager").map((r) => r.lookupId))];
-  // Asked beside the metadata: a secret that names its key by alias is then read in one more round, not two.
-  const aliases = readAliases(source, needed.map((r) => r.lookupId), region);
+  // Asked beside the parameters' metadata: a SecureString usually names its key by alias, whose policy is then
+  // read one round later, not two. A Secrets Manager secret usually names its key by ARN (none for the AWS
+  // managed key): its aliases are asked only when one names an alias, at the cost of that round.
+  const aliases = readAliases(source, needed.filter((r) => r.store === "ssm").map((r) => r.lookupId), region);
   const secretFacts = new Map(await Promise.all(secretIds.map(async (id) => [id, await source.describeSecret(id, regionOf(id))] as const)));
   const ssmFacts = await ssmP;
   const read = refs.map((r): SecretReference => {

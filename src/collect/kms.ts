@@ -2,9 +2,11 @@
 // encrypted with, and each key's policy: within one account the key policy
 // decides whether the execution role's own kms:Decrypt counts at all.
 //
-// A secret may name its key by alias, and GetKeyPolicy takes no alias. The
-// region's aliases are asked beside the secrets' metadata (not after it), so
-// the key policy is read in the round after, like the secrets' simulation.
+// A secret or parameter may name its key by alias, and GetKeyPolicy takes no
+// alias. The region's aliases are asked beside the parameters' metadata (a
+// SecureString's KeyId is usually an alias), so the key policy is read in the
+// round after, like the secrets' simulation; a Secrets Manager secret that
+// names an alias (rare: its KmsKeyId is usually the key's ARN) asks for them then.
 
 import { customerManagedKey } from "../analysis/permissions.js";
 import type { AliasListEntry, KeyPolicy } from "../model/aws.js";

@@ -61,6 +61,13 @@ describe("a customer managed key's policy decides kms:Decrypt", () => {
     expect(f.explanation).toContain("alias alias/app-secrets names no key");
   });
 
+  it("resolves an alias a Secrets Manager secret names too (its aliases asked once the secret names one)", async () => {
+    const w = world().withSecret({ kmsKeyId: "alias/payments" }).withInlinePolicy(readSecret);
+    expect((await judged(w.withKmsKey(KEY_ARN, { alias: "alias/payments", policy: grantsRole }))).status).toBe("pass");
+    const refused = world().withSecret({ kmsKeyId: "alias/payments" }).withInlinePolicy(readSecret).withKmsKey(KEY_ARN, { alias: "alias/payments", policy: adminsOnly });
+    expect(findingsOf(await judged(refused))[0]).toMatchObject({ severity: "error", certainty: "proven" });
+  });
+
   it("a key policy that could not be read leaves the implicit deny a warning", async () => {
     const w = withCmk().withKmsKey(KEY_ARN).denied("kms:GetKeyPolicy", ["kms", "KeyPolicies"]);
     expect(findingsOf(await judged(w))[0]).toMatchObject({ severity: "warning", certainty: "possible" });
