@@ -125,6 +125,7 @@ const WORLDS = [
   { name: "a repository policy that allows", world: world().withRepositoryPolicy({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "ecr:*" }] }) },
   { name: "a DNS failure with the Amazon-provided DNS", world: world().failingWith(DNS_MESSAGE) },
   { name: "on EC2", world: world().onEc2() },
+  { name: "a subnet with free addresses", world: world().withAvailableAddresses(200) },
   { name: "an endpoint without private DNS, bypassed by the NAT route", world: world().withEndpoints("ecr.api", "ecr.dkr").withEndpoint("ecr.dkr", { PrivateDnsEnabled: false }) },
   ...DEMOS.map((d) => ({ name: d.name, world: d.world })),
 ];

@@ -38,7 +38,7 @@ export async function collectEfs(source: Source, x: EfsInputs): Promise<EfsEvide
   const taskRoleArn = x.task.overrides?.taskRoleArn ?? x.def?.taskRoleArn ?? null;
   if (specs.length === 0) return { volumes: [], taskRoleArn, taskRole: known(null) };
   if (!x.needed) {
-    const skipped = unknown("not-captured", "elasticfilesystem:DescribeFileSystems", "not read: the task did not fail at start");
+    const skipped = unknown("not-recorded", "elasticfilesystem:DescribeFileSystems", "not read: the task did not fail at start");
     return {
       volumes: specs.map((spec) => ({
         ...spec, fileSystemArn: fileSystemArnOf(x.region, x.accountId, spec.fileSystemId), fileSystem: skipped, accessPoint: skipped, mountTargets: skipped,
@@ -133,7 +133,7 @@ export async function collectEfs(source: Source, x: EfsInputs): Promise<EfsEvide
 function pickMountTarget(mountTargets: MountTargetDescription[], subnet: Subnet): Fact<MountTargetDescription | null> {
   const found = mountTargetIn(mountTargets, subnet);
   return found === undefined
-    ? unknown("not-captured", "ec2:DescribeSubnets", `the Availability Zone of subnet ${subnet.SubnetId} (or of the mount targets) is not recorded`)
+    ? unknown("not-recorded", "ec2:DescribeSubnets", `the Availability Zone of subnet ${subnet.SubnetId} (or of the mount targets) is not recorded`)
     : known(found);
 }
 
