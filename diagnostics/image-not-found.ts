@@ -103,8 +103,12 @@ export default defineDiagnostic({
     const images = ecrImages(e);
     if (images.length === 0) return findings.length > 0 ? fail(...findings) : notApplicable;
     for (const i of images) {
-      // An image ECR described exists, whatever else could not be read.
-      if (i.image.state === "known" && i.image.value) continue;
+      // An image ECR described exists, whatever else could not be read (only its pinned digest may be gone).
+      if (i.image.state === "known" && i.image.value) {
+        const pinned = pinnedDigestGone(e, i);
+        if (pinned) findings.push(pinned);
+        continue;
+      }
       if (i.repository.state === "known" && i.repository.value === null) continue;
       if (i.image.state !== "known") {
         // The registry's own answer stands when nothing readable contradicts it.
@@ -133,11 +137,6 @@ export default defineDiagnostic({
             },
           ],
         });
-        continue;
-      }
-      if (i.image.value) {
-        const pinned = pinnedDigestGone(e, i);
-        if (pinned) findings.push(pinned);
         continue;
       }
       // Under a pull through cache rule, an image not yet cached is fetched from upstream on the pull.
