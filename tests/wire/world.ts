@@ -10,6 +10,7 @@
 // execution role ecsTaskExecutionRole (trusts ecs-tasks.amazonaws.com, has
 // AmazonECSTaskExecutionRolePolicy).
 import { EC2Client, AllocateAddressCommand, AssociateRouteTableCommand, AttachInternetGatewayCommand, CreateInternetGatewayCommand, CreateNatGatewayCommand, CreateRouteCommand, CreateRouteTableCommand, CreateSecurityGroupCommand, CreateSubnetCommand, CreateVpcCommand, ModifyVpcAttributeCommand, DeleteRouteCommand, AuthorizeSecurityGroupIngressCommand, CreateVpcEndpointCommand, DeleteNetworkInterfaceCommand, RunInstancesCommand } from "@aws-sdk/client-ec2";
+import { EFSClient } from "@aws-sdk/client-efs";
 import { ECRClient, CreateRepositoryCommand, PutImageCommand } from "@aws-sdk/client-ecr";
 import { ECSClient, CreateClusterCommand, CreateServiceCommand, type ContainerDefinition, RegisterContainerInstanceCommand, RegisterTaskDefinitionCommand, RunTaskCommand, StopTaskCommand, type RegisterTaskDefinitionCommandInput } from "@aws-sdk/client-ecs";
 import { IAMClient, AttachRolePolicyCommand, CreateRoleCommand } from "@aws-sdk/client-iam";
@@ -49,6 +50,11 @@ export function clients(credentials = { accessKeyId: "AKIAWIRETEST", secretAcces
     ec2: new EC2Client(config), ecs: new ECSClient(config), ecr: new ECRClient(config), iam: new IAMClient(config),
     sts: new STSClient(config), secretsManager: new SecretsManagerClient(config), ssm: new SSMClient(config),
   };
+}
+
+/** moto's EFS, with the test's keys (apart from `clients()`: only EFS worlds need it). */
+export function efs(): EFSClient {
+  return new EFSClient({ region: REGION, endpoint: motoUrl(), credentials: { accessKeyId: "AKIAWIRETEST", secretAccessKey: "wire-test-secret" } });
 }
 
 export function motoUrl(): string {
