@@ -5,6 +5,17 @@ import { factValue } from "../src/model/fact.js";
 import { DOCS, quote } from "../src/model/queries.js";
 import type { Outcome, SummaryDiagnostic } from "../src/report.js";
 
+function skippedRemedy(outcome: Outcome): string {
+  const why = new Set(outcome.unread.map((u) => u.why));
+  const gaps = [...new Set(outcome.unread.filter((u) => u.why === "not-captured").map((u) => u.message))];
+  const parts = [
+    ...(why.has("denied") ? ["grant the permissions named below"] : []),
+    ...(gaps.length ? [`add what the snapshot lacks (${gaps.slice(0, 3).map((g) => g.replace(/^the snapshot holds no /, "")).join(", ")}${gaps.length > 3 ? ", ..." : ""}; ecs-doctor record captures every collection a diagnosis reads)`] : []),
+    ...(why.has("throttled") || why.has("timeout") || why.has("failed") ? ["run it again where the calls named below can answer"] : []),
+  ];
+  return parts.length ? parts.join(", and ") : "see why each check below was skipped";
+}
+
 /** The pull failed and nothing checked explains it: say what was checked, what could not be, and where to look. */
 const diagnostic: SummaryDiagnostic = {
   ...defineDiagnostic({
@@ -29,10 +40,12 @@ const diagnostic: SummaryDiagnostic = {
       ...outcome.skipped.slice(0, 8).map((s) => ({ resource: s.check, fact: `not checked: ${s.reason}` })),
     ];
     const skipped = outcome.skipped.length > 0;
+    // What would let the skipped checks run: a permission for a denied call; for a snapshot's gap, the collection (never a permission).
+    const remedy = skippedRemedy(outcome);
     const look = opaque?.route
       ? `The pull's route goes to ${opaque.route.target.kind} ${opaque.route.target.id}: look there next (its route tables, firewall rules, and whether it reaches the internet or the registry).`
       : skipped
-        ? "Look first at what could not be checked (grant the permissions named below and diagnose again), then at the registry's side."
+        ? `Look first at what could not be checked (${remedy}, and diagnose again), then at the registry's side.`
         : "Everything that could be checked is in order: the cause is outside what this account's configuration shows (a service control policy, a proxy or firewall appliance, the registry's side), or it was passing and has since been fixed: retry the task.";
     return fail({
       severity: "error",
@@ -47,7 +60,7 @@ const diagnostic: SummaryDiagnostic = {
           summary: opaque?.route
             ? `Inspect the path beyond ${opaque.route.target.id}.`
             : skipped
-              ? "Grant the permissions the skipped checks name, diagnose again, then retry the task."
+              ? `${remedy[0].toUpperCase()}${remedy.slice(1)}, diagnose again, then retry the task.`
               : "Retry the task; if it fails the same way, look outside the account's configuration (service control policies, proxies, the registry).",
           commands: opaque?.route?.target.kind === "transit-gateway"
             ? [`aws ec2 search-transit-gateway-routes --region ${e.region} --transit-gateway-route-table-id TGW_ROUTE_TABLE_ID --filters Name=type,Values=static,propagated`]
