@@ -11,6 +11,7 @@ export default defineDiagnostic({
   title: "The container instance has room for the image",
   docs: [DOCS.imageCleanup, IAM_DOCS.agentConfig, IAM_DOCS.ebsModify],
   messageKinds: ["disk"],
+  stages: ["layer", "container-create"],
   check(e) {
     if (e.launchType !== "EC2") return notApplicable;
     // Only a message shows a full disk: a preflight has none to judge.

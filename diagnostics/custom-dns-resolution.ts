@@ -1,4 +1,4 @@
-import { defineDiagnostic, fail, notApplicable, pass, skip } from "../src/diagnostic.js";
+import { defineDiagnostic, fail, notApplicable, OUTBOUND_STAGES, pass, skip } from "../src/diagnostic.js";
 import { factValue } from "../src/model/fact.js";
 import { isCheckResult, networkPaths, originEvidence, originNote } from "../src/model/network-queries.js";
 import { DOCS, originLabel, quote, vpcIdOf } from "../src/model/queries.js";
@@ -9,6 +9,7 @@ export default defineDiagnostic({
   title: "The DNS servers the VPC hands out resolve the pull's hosts",
   docs: [DOCS.dhcpOptions, DOCS.ecrEndpoints, DOCS.resolverForwarding],
   messageKinds: ["dns"],
+  stages: [...OUTBOUND_STAGES, "efs"],
   check(e) {
     const failure = e.failures.find((f) => f.signals.kind === "dns");
     // Only a message that says a name did not resolve points at the DNS servers.

@@ -10,6 +10,7 @@ export default defineDiagnostic({
   title: "The Fargate task's ephemeral storage has room for the image",
   docs: [DOCS.ephemeralStorage, DOCS.cannotPull],
   messageKinds: ["disk"],
+  stages: ["layer", "container-create"],
   check(e) {
     if (e.launchType !== "FARGATE") return notApplicable;
     // Only a message shows a full disk: a preflight has none to judge.

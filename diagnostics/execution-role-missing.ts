@@ -1,4 +1,4 @@
-import { defineDiagnostic, fail, pass, skip } from "../src/diagnostic.js";
+import { defineDiagnostic, fail, OUTBOUND_STAGES, pass, skip } from "../src/diagnostic.js";
 import { registerTaskDefinitionHint } from "../src/fixes.js";
 import { DOCS, ecrImages, taskDefinitionLabel } from "../src/model/queries.js";
 
@@ -10,6 +10,7 @@ export default defineDiagnostic({
   title: "The task definition names an execution role that exists, where the task needs one",
   docs: [DOCS.executionRole],
   messageKinds: ["unauthorized", "access-denied", "forbidden", "assume-role", "unknown"],
+  stages: [...OUTBOUND_STAGES, "execution-role"],
   // No `stages`: with no role there are no credentials, and the registry refuses wherever it first asks
   // for them (the token, the manifest, or for some registries the layers); the secrets go unread too.
   check(e) {

@@ -48,6 +48,7 @@ export default defineDiagnostic({
   title: "The tag or digest of each image exists",
   docs: [DOCS.cannotPull, DOCS.ecrPush],
   messageKinds: ["not-found"],
+  stages: ["manifest"],
   check(e) {
     // Outside ECR, ecs-doctor does not call the registry: only its own answer, in the message, can tell.
     const findings: DraftFinding[] = e.images.filter((i) => i.ref.kind !== "ecr" && messageSaysMissing(e, i) === "image").map((i) => outsideEcr(e, i));

@@ -43,6 +43,7 @@ export default defineDiagnostic({
   title: "Each image offers the task's platform",
   docs: [DOCS.platform, IAM_DOCS.multiArch],
   messageKinds: ["platform"],
+  stages: ["manifest", "container-start"],
   check(e) {
     const findings: DraftFinding[] = [];
     const task = e.taskPlatform.state === "known" ? e.taskPlatform.value : undefined;

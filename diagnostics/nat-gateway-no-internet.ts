@@ -1,5 +1,5 @@
 import { OPAQUE_TARGETS } from "../src/analysis/routes.js";
-import { type DraftFinding, defineDiagnostic, fail, notApplicable, pass } from "../src/diagnostic.js";
+import { defineDiagnostic, type DraftFinding, fail, notApplicable, OUTBOUND_STAGES, pass } from "../src/diagnostic.js";
 import { createDefaultRouteCommand, replaceDefaultRouteCommand } from "../src/fixes.js";
 import type { DestinationPath } from "../src/model/evidence.js";
 import { factValue } from "../src/model/fact.js";
@@ -13,6 +13,7 @@ export default defineDiagnostic({
   title: "The NAT gateway the pull goes through reaches the internet",
   docs: [DOCS.natGateway, DOCS.natTroubleshooting],
   messageKinds: ["timeout", "canceled"],
+  stages: OUTBOUND_STAGES,
   check(e) {
     const n = networkPaths(e);
     if (isCheckResult(n)) return n;

@@ -1,5 +1,5 @@
 import { EPHEMERAL_RECOMMENDED, NAT_GATEWAY_PORTS, portRangeText } from "../src/analysis/filters.js";
-import { type DraftFinding, defineDiagnostic, fail, pass, skip } from "../src/diagnostic.js";
+import { defineDiagnostic, type DraftFinding, fail, OUTBOUND_STAGES, pass, skip } from "../src/diagnostic.js";
 import { networkAclEntryCommand } from "../src/fixes.js";
 import type { DestinationPath, FilterCheck } from "../src/model/evidence.js";
 import { blockStrength, filtersOf, hostsText, isCheckResult, networkPaths, originEvidence, originNote } from "../src/model/network-queries.js";
@@ -40,6 +40,7 @@ export default defineDiagnostic({
   title: "The network ACLs on the pull's path allow TCP 443 out and the replies back",
   docs: [DOCS.networkAcls, DOCS.cannotPull],
   messageKinds: ["timeout", "canceled"],
+  stages: OUTBOUND_STAGES,
   check(e) {
     const n = networkPaths(e);
     if (isCheckResult(n)) return n;

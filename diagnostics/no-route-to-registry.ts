@@ -1,4 +1,4 @@
-import { type DraftFinding, defineDiagnostic, fail, pass } from "../src/diagnostic.js";
+import { defineDiagnostic, type DraftFinding, fail, OUTBOUND_STAGES, pass } from "../src/diagnostic.js";
 import { createDefaultRouteCommand, createInterfaceEndpointCommand, createS3GatewayEndpointCommand, endpointSecurityGroupCommands } from "../src/fixes.js";
 import type { DestinationPath, Evidence, PullOrigin } from "../src/model/evidence.js";
 import { factValue, unknownReason } from "../src/model/fact.js";
@@ -61,6 +61,7 @@ export default defineDiagnostic({
   title: "The subnet has a route toward the registry",
   docs: [DOCS.cannotPull, DOCS.routeTables, DOCS.ecrEndpoints],
   messageKinds: ["timeout", "canceled", "refused", "dns"],
+  stages: OUTBOUND_STAGES,
   check(e) {
     const n = networkPaths(e);
     if (isCheckResult(n)) return n;

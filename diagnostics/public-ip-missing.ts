@@ -1,4 +1,4 @@
-import { defineDiagnostic, fail, notApplicable, pass, skip } from "../src/diagnostic.js";
+import { defineDiagnostic, fail, notApplicable, OUTBOUND_STAGES, pass, skip } from "../src/diagnostic.js";
 import { updateServiceNetworkCommand } from "../src/fixes.js";
 import { factValue } from "../src/model/fact.js";
 import { endpointsNote, hostsText, isCheckResult, networkPaths, originNote, undecided } from "../src/model/network-queries.js";
@@ -10,6 +10,7 @@ export default defineDiagnostic({
   title: "The pull's network interface has a public IP where its route goes to an internet gateway",
   docs: [DOCS.fargateNetworking, DOCS.internetGateway, DOCS.cannotPull],
   messageKinds: ["timeout", "canceled", "refused"],
+  stages: OUTBOUND_STAGES,
   check(e) {
     const n = networkPaths(e);
     if (isCheckResult(n)) return n;

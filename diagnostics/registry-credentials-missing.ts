@@ -12,6 +12,7 @@ export default defineDiagnostic({
   title: "Images from private registries outside ECR have repositoryCredentials",
   docs: [DOCS.privateAuth, DOCS.cannotPull],
   messageKinds: ["unauthorized", "forbidden"],
+  stages: ["registry-auth", "manifest", "layer"],
   check(e) {
     const outside = e.images.filter((i) => i.ref.kind === "docker-hub" || i.ref.kind === "other");
     if (outside.length === 0) return notApplicable;

@@ -59,6 +59,7 @@ export default defineDiagnostic({
   title: "No registry refused the pull for rate",
   docs: [DOCS.pullThroughCache, DOCS.privateAuth, DOCS.cannotPull],
   messageKinds: ["rate-limit"],
+  stages: ["registry-auth", "manifest", "layer"],
   check(e) {
     // Only a message shows a rate limit: a preflight has none to judge.
     if (e.mode === "preflight") return notApplicable;

@@ -8,6 +8,7 @@ export default defineDiagnostic({
   title: "The ECR repository of each image exists",
   docs: [DOCS.ecrRepositories, DOCS.cannotPull],
   messageKinds: ["not-found", "unauthorized", "forbidden"],
+  stages: ["manifest"],
   check(e) {
     const images = ecrImages(e);
     if (images.length === 0) return notApplicable;

@@ -1,4 +1,4 @@
-import { type DraftFinding, defineDiagnostic, fail, pass } from "../src/diagnostic.js";
+import { defineDiagnostic, type DraftFinding, fail, OUTBOUND_STAGES, pass } from "../src/diagnostic.js";
 import { replaceDefaultRouteCommand } from "../src/fixes.js";
 import type { DestinationPath, RouteMatch } from "../src/model/evidence.js";
 import { factValue } from "../src/model/fact.js";
@@ -11,6 +11,7 @@ export default defineDiagnostic({
   title: "The routes that carry the pull point at targets that exist and are available",
   docs: [DOCS.routeTables, DOCS.natGateway, DOCS.cannotPull],
   messageKinds: ["timeout", "canceled", "refused"],
+  stages: OUTBOUND_STAGES,
   check(e) {
     const n = networkPaths(e);
     if (isCheckResult(n)) return n;

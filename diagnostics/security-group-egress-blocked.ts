@@ -1,4 +1,4 @@
-import { type DraftFinding, defineDiagnostic, fail, pass, skip } from "../src/diagnostic.js";
+import { defineDiagnostic, type DraftFinding, fail, OUTBOUND_STAGES, pass, skip } from "../src/diagnostic.js";
 import { authorizeEgressCommand, type RulePeer } from "../src/fixes.js";
 import type { DestinationPath, FilterCheck } from "../src/model/evidence.js";
 import { blockStrength, filtersOf, hostsText, isCheckResult, networkPaths, originEvidence, originNote } from "../src/model/network-queries.js";
@@ -21,6 +21,7 @@ export default defineDiagnostic({
   title: "The security groups of the pull's interface allow outbound TCP 443 to every destination",
   docs: [DOCS.securityGroups, DOCS.securityGroupRules, DOCS.cannotPull],
   messageKinds: ["timeout", "canceled"],
+  stages: OUTBOUND_STAGES,
   check(e) {
     const n = networkPaths(e);
     if (isCheckResult(n)) return n;

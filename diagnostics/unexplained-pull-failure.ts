@@ -1,3 +1,4 @@
+import { FAILURE_KINDS } from "../src/analysis/message.js";
 import { OPAQUE_TARGETS } from "../src/analysis/routes.js";
 import { type CheckResult, defineDiagnostic, fail, pass } from "../src/diagnostic.js";
 import type { Evidence } from "../src/model/evidence.js";
@@ -16,19 +17,25 @@ function skippedRemedy(outcome: Outcome): string {
   return parts.length ? parts.join(", and ") : "see why each check below was skipped";
 }
 
+/** The steps of the pull itself; a failure elsewhere (secrets, log driver, EFS, network interface) is named as a start failure. */
+const PULL_STAGES: ReadonlySet<string> = new Set(["registry-auth", "manifest", "layer", "unknown"]);
+
 /** The pull failed and nothing checked explains it: say what was checked, what could not be, and where to look. */
 const diagnostic: SummaryDiagnostic = {
   ...defineDiagnostic({
     id: "unexplained-pull-failure",
     title: "The failure is explained by a checked cause",
     docs: [DOCS.cannotPull, DOCS.resourceInit],
-    messageKinds: ["timeout", "canceled", "refused", "reset", "tls", "dns", "unknown", "not-found", "forbidden", "unauthorized", "access-denied", "rate-limit", "platform", "disk", "secret-not-found", "invalid-parameter", "assume-role"],
+    // Whatever the message says, nothing checked explained it.
+    messageKinds: [...FAILURE_KINDS],
+    stages: "any",
     check: () => pass(),
   }),
   summarize(e: Evidence, outcome: Outcome): CheckResult {
     // A preflight has no failure to explain: it reports only what would break.
     if (e.scope === "none" || e.mode === "preflight") return { status: "n/a" };
-    if (outcome.findings.some((f) => f.severity === "error")) return pass();
+    // An error of another step (a missing tag when the log driver failed) is worth fixing, but it does not explain this failure.
+    if (outcome.findings.some((f) => f.severity === "error" && !f.offStage)) return pass();
     const failure = e.failures[0];
     // The hop we cannot see past: the collector's (the subnet's route, or a NAT gateway's own route), the failing destination's first.
     const paths = [...(factValue(e.network.destinations) ?? [])].sort((a, b) => Number(b.destination.failed === true) - Number(a.destination.failed === true));
@@ -50,7 +57,9 @@ const diagnostic: SummaryDiagnostic = {
     return fail({
       severity: "error",
       certainty: "possible",
-      title: opaque?.route ? `Pull failed; the path leaves through ${opaque.route.target.id}, which ecs-doctor cannot see past` : "Pull failed, and no checked configuration explains it",
+      title: opaque?.route
+        ? `Pull failed; the path leaves through ${opaque.route.target.id}, which ecs-doctor cannot see past`
+        : `${PULL_STAGES.has(failure?.signals.stage ?? "unknown") ? "Pull failed" : "The task failed to start"}, and no checked configuration explains it`,
       explanation:
         `The task failed with ${quote(failure?.message ?? e.task.stoppedReason ?? "")} (${failure?.signals.summary ?? "unparsed"}). ` +
         `${outcome.passed.length} checks passed and ${outcome.skipped.length} could not be made. ${look}`,

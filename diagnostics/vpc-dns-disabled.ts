@@ -1,4 +1,4 @@
-import { defineDiagnostic, fail, pass, skip } from "../src/diagnostic.js";
+import { defineDiagnostic, fail, OUTBOUND_STAGES, pass, skip } from "../src/diagnostic.js";
 import { enableVpcDnsCommands } from "../src/fixes.js";
 import { factValue } from "../src/model/fact.js";
 import { hostsText, internetPathWorks, isCheckResult, networkPaths, originEvidence, originNote } from "../src/model/network-queries.js";
@@ -10,6 +10,7 @@ export default defineDiagnostic({
   title: "The VPC's DNS attributes let the pull resolve its hosts",
   docs: [DOCS.vpcDns, DOCS.interfaceEndpoints],
   messageKinds: ["dns", "timeout", "canceled"],
+  stages: [...OUTBOUND_STAGES, "efs"],
   check(e) {
     const n = networkPaths(e);
     if (isCheckResult(n)) return n;

@@ -1,5 +1,5 @@
 import { isAvailable, isGateway, SERVICE_SUFFIX } from "../src/analysis/destinations.js";
-import { defineDiagnostic, fail, notApplicable, pass, skip } from "../src/diagnostic.js";
+import { defineDiagnostic, fail, notApplicable, OUTBOUND_STAGES, pass, skip } from "../src/diagnostic.js";
 import { createInterfaceEndpointCommand, createS3GatewayEndpointCommand, endpointSecurityGroupCommands } from "../src/fixes.js";
 import type { DestinationPath } from "../src/model/evidence.js";
 import { factValue } from "../src/model/fact.js";
@@ -12,6 +12,7 @@ export default defineDiagnostic({
   title: "Every VPC endpoint the task needs is present and reachable",
   docs: [DOCS.ecrEndpoints, DOCS.s3GatewayEndpoint, DOCS.cannotPull],
   messageKinds: ["timeout", "canceled", "dns", "refused"],
+  stages: OUTBOUND_STAGES,
   check(e) {
     const n = endpointPaths(e);
     if (isCheckResult(n)) return n;

@@ -18,6 +18,7 @@ export default defineDiagnostic({
   title: "The endpoint policies on the pull's path allow the pull",
   docs: [DOCS.endpointPolicies, DOCS.ecrEndpoints, DOCS.s3GatewayEndpoint],
   messageKinds: ["forbidden", "access-denied", "unauthorized"],
+  stages: ["registry-auth", "manifest", "layer"],
   check(e) {
     const n = endpointPaths(e);
     if (isCheckResult(n)) return n;

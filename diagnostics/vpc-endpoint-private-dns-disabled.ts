@@ -1,4 +1,4 @@
-import { defineDiagnostic, fail, notApplicable, pass } from "../src/diagnostic.js";
+import { defineDiagnostic, fail, notApplicable, OUTBOUND_STAGES, pass } from "../src/diagnostic.js";
 import { enableVpcDnsCommands } from "../src/fixes.js";
 import type { DestinationPath } from "../src/model/evidence.js";
 import { factValue } from "../src/model/fact.js";
@@ -11,6 +11,7 @@ export default defineDiagnostic({
   title: "The interface endpoints the pull relies on have private DNS enabled",
   docs: [DOCS.ecrEndpoints, DOCS.interfaceEndpoints],
   messageKinds: ["timeout", "canceled", "dns"],
+  stages: OUTBOUND_STAGES,
   check(e) {
     const n = endpointPaths(e);
     if (isCheckResult(n)) return n;

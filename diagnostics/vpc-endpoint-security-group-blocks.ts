@@ -1,4 +1,4 @@
-import { type DraftFinding, defineDiagnostic, fail, notApplicable, pass, skip } from "../src/diagnostic.js";
+import { defineDiagnostic, type DraftFinding, fail, notApplicable, OUTBOUND_STAGES, pass, skip } from "../src/diagnostic.js";
 import { authorizeIngressCommand } from "../src/fixes.js";
 import type { DestinationPath, FilterCheck } from "../src/model/evidence.js";
 import { factValue } from "../src/model/fact.js";
@@ -11,6 +11,7 @@ export default defineDiagnostic({
   title: "The interface endpoints' security groups admit the task on TCP 443",
   docs: [DOCS.ecrEndpoints, DOCS.interfaceEndpoints, DOCS.securityGroupRules],
   messageKinds: ["timeout", "canceled"],
+  stages: OUTBOUND_STAGES,
   check(e) {
     const n = endpointPaths(e);
     if (isCheckResult(n)) return n;

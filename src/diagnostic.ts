@@ -79,14 +79,19 @@ export interface Diagnostic {
    */
   messageKinds: FailureKind[];
   /**
-   * The stages of the pull at which this cause breaks it, when only some can show it. ECS reads the
-   * secrets and asks for the registry token before it fetches the manifest, then the layers
-   * (findings.md "Order of calls"): a message from another stage (a manifest-stage "not found" against
-   * an unreadable secret) does not agree with the cause, whatever its kind. Unset: any stage.
+   * The start-up steps at which this cause can break the task's start ("the stage decides the family",
+   * findings.md). ECS reads the secrets and asks for the registry token before it fetches the manifest,
+   * then the layers; the log driver, EFS volumes, the network interface and the container itself are
+   * steps of their own. A message from another step (a log group that "does not exist" against a missing
+   * image tag) does not agree with the cause, whatever its kind, so the cause never ranks first on the
+   * message alone. Required, so that every new cause says where it belongs; `"any"` for the summing-up checks.
    */
-  stages?: Stage[];
+  stages: readonly Stage[] | "any";
   check(evidence: Evidence): CheckResult;
 }
+
+/** The steps that send a request from the task (or instance) to an AWS endpoint or a registry over HTTPS: where the network causes break a start. */
+export const OUTBOUND_STAGES: readonly Stage[] = ["registry-auth", "manifest", "layer", "secrets", "logs"];
 
 export function defineDiagnostic(d: Diagnostic): Diagnostic {
   return d;

@@ -1,6 +1,7 @@
 // Ranking: how likely each finding is the cause, from how firmly the
 // configuration shows it and whether the error message agrees.
 
+import type { Stage } from "./analysis/message.js";
 import type { Certainty, Diagnostic, DraftFinding, Severity } from "./diagnostic.js";
 import type { Evidence } from "./model/evidence.js";
 
@@ -9,17 +10,33 @@ const SEVERITY: Record<Severity, number> = { error: 1, warning: 0.6, info: 0.35 
 
 export type Agreement = "agrees" | "silent" | "disagrees";
 
+/** Whether a message from this step can show the cause: a step the message does not name (`unknown`) can show any. */
+export function stageFits(d: Pick<Diagnostic, "stages">, stage: Stage): boolean {
+  return d.stages === "any" || stage === "unknown" || d.stages.includes(stage);
+}
+
 /**
- * Whether the failure messages (of the finding's container, else all) fit the cause: a message of one of
- * its kinds, from a stage of the pull at which it breaks (or a stage the message does not show).
+ * Whether the failure messages (of the finding's container, else all) fit the cause: a message from a step
+ * at which the cause breaks the start, of one of its kinds. The step decides first ("the stage decides the
+ * family", findings.md): a message from another step disagrees even when its kind is unknown, so a cause of
+ * another step never ranks first on the message alone; within the step, the kind decides.
  */
 export function messageAgreement(d: Diagnostic, f: DraftFinding, e: Evidence): Agreement {
   const failures = e.failures.filter((x) => !f.container || x.container === f.container);
-  const relevant = (failures.length > 0 ? failures : e.failures).filter((x) => x.signals.kind !== "unknown");
-  if (relevant.length === 0) return "silent";
-  const fits = ({ signals: s }: Evidence["failures"][number]) =>
-    d.messageKinds.includes(s.kind) && (!d.stages || s.stage === "unknown" || d.stages.includes(s.stage));
-  return relevant.some(fits) ? "agrees" : "disagrees";
+  const verdicts = (failures.length > 0 ? failures : e.failures).map(({ signals: s }): Agreement => {
+    if (!stageFits(d, s.stage)) return "disagrees";
+    if (s.kind === "unknown") return "silent";
+    return d.messageKinds.includes(s.kind) ? "agrees" : "disagrees";
+  });
+  if (verdicts.includes("agrees")) return "agrees";
+  return verdicts.includes("disagrees") ? "disagrees" : "silent";
+}
+
+/** True when every failure message the finding concerns comes from a step at which its cause cannot break the start. */
+export function offStage(d: Diagnostic, f: DraftFinding, e: Evidence): boolean {
+  const failures = e.failures.filter((x) => !f.container || x.container === f.container);
+  const relevant = failures.length > 0 ? failures : e.failures;
+  return relevant.length > 0 && relevant.every((x) => !stageFits(d, x.signals.stage));
 }
 
 export function confidenceOf(f: DraftFinding, agreement: Agreement): number {

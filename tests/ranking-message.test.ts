@@ -5,11 +5,11 @@
 // explanation says so. Every report here follows the published report schema.
 import { describe, expect, it } from "vitest";
 import { DIAGNOSTICS } from "../diagnostics/index.js";
-import { parseMessage } from "../src/analysis/message.js";
+import { parseMessage, STAGES } from "../src/analysis/message.js";
 import type { PolicyDocument } from "../src/model/aws.js";
 import type { Evidence } from "../src/model/evidence.js";
 import type { Report } from "../src/model/report.js";
-import { messageAgreement } from "../src/rank.js";
+import { messageAgreement, stageFits } from "../src/rank.js";
 import { expectValid } from "./fixtures/check-report.js";
 import { MSG } from "./fixtures/registry-messages.js";
 import { ACCOUNT, diagnoseSnapshot, IMAGE, MESSAGES, REGION, type World, world } from "./fixtures/world.js";
@@ -133,5 +133,92 @@ describe("the stage of the pull the message comes from (findings.md: Order of ca
     const r = await report(world().withSecret().withInlinePolicy(denySecret, "no-secrets").failingWith(MSG.secretDenied()));
     expect(ids(r)[0]).toBe("secrets-unreadable");
     expect(r.findings[0].confidence).toBe(0.95);
+  });
+});
+
+describe("the stage decides the family (findings.md)", () => {
+  const START = {
+    logGroupMissing:
+      "ResourceInitializationError: failed to validate logger args: failed to create CloudWatch log stream: ResourceNotFoundException: The specified log group does not exist.",
+    ec2LogDriver:
+      "CannotStartContainerError: Error response from daemon: failed to initialize logging driver: failed to create Cloudwatch log stream: ResourceNotFoundException: The specified log group does not exist.",
+    efsDns:
+      'ResourceInitializationError: failed to invoke EFS utils commands to set up EFS volumes: stderr: Failed to resolve "fs-0867a83d8ed398433.efs.us-east-1.amazonaws.com" - check that your file system ID is correct.',
+    efsOther:
+      "ResourceInitializationError: failed to invoke EFS utils commands to set up EFS volumes: stderr: b'mount.nfs4: mounting fs-0123456789abcdef0.efs.us-east-1.amazonaws.com:/data failed, reason given by server: No such file or directory'",
+    eni: "Unexpected EC2 error while attempting to Create Network Interface in subnet 'subnet-0priv': InsufficientFreeAddressesInSubnet",
+  } as const;
+  const agreement = (id: string, message: string) => {
+    const d = DIAGNOSTICS.find((x) => x.id === id)!;
+    const e = { failures: [{ container: "web", message, from: "container", signals: parseMessage(message) }] } as unknown as Evidence;
+    return messageAgreement(d, { severity: "error", certainty: "proven", title: "", explanation: "", evidence: [], fixes: [], container: "web" }, e);
+  };
+  const familyOf = (r: Report) => r.findings[0].id;
+
+  it("every cause names its steps, and a message from any other step disagrees with it even of its own kind", () => {
+    for (const d of DIAGNOSTICS) {
+      if (d.stages === "any") continue;
+      for (const stage of STAGES.filter((s) => s !== "unknown" && !stageFits(d, s))) {
+        for (const kind of d.messageKinds) {
+          const e = { failures: [{ container: "web", message: "", from: "container", signals: { scope: "init", stage, kind, service: "unknown", summary: "" } }] } as unknown as Evidence;
+          expect(messageAgreement(d, { severity: "error", certainty: "proven", title: "", explanation: "", evidence: [], fixes: [] }, e), `${d.id} at ${stage} (${kind})`).toBe("disagrees");
+        }
+      }
+    }
+  });
+
+  it.each([
+    ["image-not-found", START.logGroupMissing],
+    ["image-not-found", START.ec2LogDriver],
+    ["repository-not-found", START.logGroupMissing],
+    ["no-route-to-registry", START.efsDns],
+    ["vpc-endpoint-private-dns-disabled", START.efsDns],
+    ["no-route-to-registry", START.eni],
+    // A message whose kind says nothing still names its step.
+    ["no-route-to-registry", START.efsOther],
+    ["image-not-found", START.efsOther],
+  ] as const)("%s disagrees with a message of another step: %s", (id, message) => {
+    expect(agreement(id, message)).toBe("disagrees");
+  });
+
+  it.each([
+    // EFS names resolve through the VPC's DNS (findings.md vpc-dns-disabled).
+    ["vpc-dns-disabled", START.efsDns],
+    ["image-not-found", MESSAGES.manifestUnknown],
+  ] as const)("%s agrees with %s", (id, message) => {
+    expect(agreement(id, message)).toBe("agrees");
+  });
+
+  it("a log group that does not exist is never answered image-not-found, even with the tag missing too", async () => {
+    const r = await report(world().withoutImage().failingWith(START.logGroupMissing));
+    const image = r.findings.find((f) => f.id === "image-not-found")!;
+    expect(image.severity).toBe("error");
+    expect(familyOf(r)).not.toBe("image-not-found");
+    expect(["log-group-missing", "log-permissions-missing", "unexplained-pull-failure"]).toContain(familyOf(r));
+    expect(image.explanation).toContain("points to another cause first");
+  });
+
+  it("the EC2 log driver's message does not rank the missing tag first either", async () => {
+    const r = await report(world().withoutImage().failingWith(START.ec2LogDriver));
+    expect(familyOf(r)).not.toBe("image-not-found");
+  });
+
+  it("an EFS name that does not resolve does not rank a missing NAT gateway first", async () => {
+    const r = await report(world().withoutNatGateway().failingWith(START.efsDns));
+    expect(familyOf(r)).not.toBe("no-route-to-registry");
+    expect(rankOf(r, "no-route-to-registry")).toBeGreaterThan(0);
+  });
+
+  it("a subnet out of addresses does not rank a missing NAT gateway first", async () => {
+    const r = await report(world().withoutNatGateway().failingWith(START.eni));
+    expect(familyOf(r)).not.toBe("no-route-to-registry");
+    expect(rankOf(r, "no-route-to-registry")).toBeGreaterThan(0);
+  });
+
+  it("the network still ranks first for the Fargate log driver that cannot reach CloudWatch Logs", async () => {
+    const cannotReach =
+      "ResourceInitializationError: failed to validate logger args: The task cannot find the Amazon CloudWatch log group defined in the task definition. There is a connection issue between the task and Amazon CloudWatch. Check your network configuration. : signal: killed";
+    const r = await report(world().withoutNatGateway().failingWith(cannotReach));
+    expect(familyOf(r)).toBe("no-route-to-registry");
   });
 });

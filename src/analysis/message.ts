@@ -504,7 +504,7 @@ function detectKind(text: string, scope: Scope, httpStatus: number | undefined):
 // ---------------------------------------------------------------------------
 // Stage
 
-const REGISTRY_AUTH_TEXT = /GetAuthorizationToken|ecr registry auth|auth\.docker\.io\/token|\bapi\.ecr\b/i;
+const REGISTRY_AUTH_TEXT = /GetAuthorizationToken|ecr registry auth|auth\.docker\.io\/token|\bapi\.ecr\b|failed to fetch (?:anonymous|oauth) token/i;
 const LAYER_TEXT =
   /failed to copy|failed to fetch|register layer|extract layer|GetImageBlob|image configuration|image conf\b|blobs\/sha256|\blayers?\b|httpRead(?:er)?Seeker|unpack|REDACTED ECR URL|GetDownloadUrlForLayer/i;
 const MANIFEST_TEXT =
@@ -722,6 +722,7 @@ function summarise(s: Omit<MessageSignals, "summary">, text: string): string {
       // The newer ECS wording names the service it could not reach.
       const unreachable = CONNECTION_ISSUE.exec(text);
       if (unreachable) head = `no connection from the task to ${unreachable[1]}`;
+      else if (s.scope === "init" && s.stage === "secrets" && s.secretRef) head = `could not fetch ${s.secretRef}`;
       else if (s.scope === "init") head = "task initialization failed";
       else if (s.scope === "start") head = "the task could not start";
       else head = `image pull failed${s.imageRef ? ` for ${s.imageRef}` : ""}${at("at")}`;
