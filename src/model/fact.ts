@@ -54,7 +54,8 @@ export function unknownReason(u: Unknown): string {
       return `${u.call} did not answer in time`;
     case "not-captured":
       // Says what is missing in the source's own words ("the snapshot holds no ec2.RouteTables"): not a permission to grant.
-      return u.message || `${u.call} was not captured`;
+      if (!u.message) return `${u.call} was not captured`;
+      return u.message.includes(u.call) || u.message.startsWith("the snapshot holds no") ? u.message : `${u.message} (${u.call})`;
     default:
       return `${u.call} failed: ${u.message}`;
   }
