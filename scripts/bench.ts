@@ -1,17 +1,23 @@
 // `npm run bench [-- --delay MS]`: a benchmark, not a test. Replays the demo
 // gallery and a 300-task cluster through the LIVE code path (createLiveSource
 // with SDK clients mocked by tests/fixtures/mock-aws.ts, every call answering
-// after an injected delay, 100 ms by default), and times the CLI's start-up.
+// after an injected delay, 100 ms by default), reads the history of an archive
+// of 500 failures from an S3 stand-in answering after the same delay, and
+// times the CLI's start-up.
 // Prints the figures and PASS/FAIL against the targets.
 
 import { spawnSync } from "node:child_process";
+import { readHistory } from "../src/archive/history.js";
 import { diagnoseTask } from "../src/diagnose.js";
 import { scanCluster } from "../src/scan.js";
 import { createLiveSource } from "../src/source/live.js";
+import { s3Reader } from "../src/source/s3.js";
+import { SnapshotSource } from "../src/source/snapshot.js";
 import { dependentRounds, type TraceEvent, tracedSource } from "../src/source/trace.js";
 import { DEMOS } from "../tests/fixtures/demos.js";
 import { manyTasks } from "../tests/fixtures/many-tasks.js";
 import { mockedClients, type SdkCall, SnapshotAccount } from "../tests/fixtures/mock-aws.js";
+import { fillArchive, s3StandIn } from "../tests/fixtures/s3-stand-in.js";
 import { CLUSTER_ARN } from "../tests/fixtures/world.js";
 
 function arg(name: string, fallback: number): number {
@@ -24,6 +30,7 @@ function arg(name: string, fallback: number): number {
 
 const delay = arg("--delay", 100);
 const taskCount = arg("--tasks", 300);
+const historyCount = arg("--archived", 500);
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -87,6 +94,30 @@ target(`one diagnosis: wall < ${sec(600 * scale)} (every demo)`, worst("wallMs")
   console.log(`  calls ${events.length} (${perTask.toFixed(3)} a task), SDK requests ${account.calls.length}, dependent rounds ${dependentRounds(events)}, wall ${sec(wallMs)}\n`);
   target(`scan of ${taskCount} tasks: calls per task < 0.3`, perTask < 0.3, `${perTask.toFixed(3)} (${events.length} calls)`);
   target(`scan of ${taskCount} tasks: wall < ${sec(3000 * scale)}`, wallMs < 3000 * scale, sec(wallMs));
+}
+
+// ---------- history of an archive ----------
+{
+  const { S3Client } = await import("@aws-sdk/client-s3");
+  const { mockClient } = await import("aws-sdk-client-mock");
+  const s3 = mockClient(S3Client);
+  const bucket = s3StandIn(s3, "ecs-doctor-archive", delay);
+  const now = Date.parse("2026-11-30T12:00:00Z");
+  // Three causes, as real reports: the archive's report.json bodies.
+  const reports = await Promise.all(DEMOS.slice(0, 3).map(async (d) => {
+    const snapshot = d.world.build();
+    return (await diagnoseTask(new SnapshotSource(snapshot), { task: snapshot.ecs!.tasks![0].taskArn! })).report;
+  }));
+  fillArchive(bucket, historyCount, reports, { now, days: 7 });
+  const t0 = performance.now();
+  const h = await readHistory(await s3Reader({ client: new S3Client({ region: "us-east-1" }) }), { bucket: "ecs-doctor-archive", now });
+  const wallMs = performance.now() - t0;
+  s3.restore();
+  const lists = bucket.calls.filter((c) => c.startsWith("ListObjectsV2")).length;
+  const gets = bucket.calls.filter((c) => c.startsWith("GetObject")).length;
+  console.log(`History of ${historyCount} archived failures over 7 days (${h.groups.length} causes): ${h.failures} listed`);
+  console.log(`  S3 calls ${bucket.calls.length} (ListObjectsV2 ${lists}, GetObject ${gets}), wall ${sec(wallMs)}\n`);
+  target(`history of ${historyCount} archived failures: wall < ${sec(3000 * scale)}`, wallMs < 3000 * scale && h.failures === historyCount, sec(wallMs));
 }
 
 // ---------- start-up ----------

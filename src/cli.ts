@@ -87,7 +87,7 @@ async function runDiagnosis(task: string | undefined, opts: DiagnoseOptions): Pr
   let source: Source;
   let locatorTask = task;
   if (opts.snapshot) {
-    source = await openSource({ snapshot: opts.snapshot });
+    source = await openSource({ snapshot: opts.snapshot, region: opts.region, profile: opts.profile, timeoutMs: opts.timeout * 1000 });
     if (!locatorTask) {
       const all = await source.describeTasks(undefined, []);
       void all;
@@ -130,7 +130,7 @@ export function buildProgram(): Command {
     .option("-c, --cluster <cluster>", "cluster name or ARN (with a task id)")
     .addOption(regionOption("AWS region (default: the task ARN's, else AWS_REGION, else the profile's)"))
     .option("-p, --profile <profile>", "AWS profile (default: AWS_PROFILE)")
-    .option("-s, --snapshot <file>", "diagnose from a snapshot file instead of AWS")
+    .option("-s, --snapshot <file>", "diagnose from a snapshot file (or s3://bucket/key, an archived failure) instead of AWS")
     .addOption(outputOption())
     .option("--no-color", "no colour in text output")
     .option("--trace", "list every call the diagnosis made, on stderr")
@@ -245,6 +245,31 @@ export function buildProgram(): Command {
         spinner?.stop();
         await writeTrace(events, opts);
       }
+    });
+  program
+    .command("history")
+    .description("the failed starts the Lambda function archived in S3, grouped by root cause over days")
+    .requiredOption("--bucket <bucket>", "the archive bucket (the stack's ArchiveBucket output)")
+    .option("-c, --cluster <cluster>", "only this cluster's failures")
+    .option("--service <service>", "only this service's failures")
+    .option("--since <duration>", "how far back, e.g. 12h, 7d, 30d", "7d")
+    .option("--prefix <prefix>", "where the archive starts in the bucket (the function's ARCHIVE_PREFIX)", "failures/")
+    .option("-r, --region <region>", "AWS region (any: the bucket's is found by redirect)")
+    .option("-p, --profile <profile>", "AWS profile")
+    .addOption(outputOption())
+    .option("--no-color", "no colour in text output")
+    .option("--timeout <seconds>", "time limit for each S3 call", parseTimeout, 30)
+    .action(async (opts: DiagnoseOptions & { bucket: string; service?: string; since: string; prefix: string }) => {
+      const [{ readHistory, renderHistoryText, renderHistoryMarkdown }, { parseSince }, { s3Reader }] = await Promise.all([
+        import("./archive/history.js"), import("./scan.js"), import("./source/s3.js"),
+      ]);
+      const sinceMs = parseSince(opts.since);
+      const reader = await s3Reader({ region: opts.region, profile: opts.profile, timeoutMs: opts.timeout * 1000 });
+      const history = await readHistory(reader, { bucket: opts.bucket, cluster: opts.cluster, service: opts.service, sinceMs, prefix: opts.prefix });
+      if (opts.output === "json") process.stdout.write(`${JSON.stringify(history, null, 2)}\n`);
+      else if (opts.output === "markdown") process.stdout.write(renderHistoryMarkdown(history));
+      else process.stdout.write(renderHistoryText(history));
+      process.exitCode = 0;
     });
   program
     .command("preflight")

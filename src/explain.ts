@@ -318,7 +318,7 @@ function pullSuggestions(s: MessageSignals, message: string, c: MessageContext, 
 
 /** The checks left when the message settles nothing, for the summing-up finding. */
 function leftToCheck(s: MessageSignals): string {
-  if (s.stage === "logs" && s.kind === "invalid-parameter") return `the awslogs options are incomplete (${s.summary}): add the option the message names to the container's logConfiguration`;
+  if (s.stage === "logs" && s.kind === "invalid-parameter") return `the awslogs options are invalid or incomplete (${s.summary}): correct the option the message names in the container's logConfiguration`;
   if (s.stage === "network-interface") return `ECS could not create the task's network interface (${s.summary}): read the EC2 error code in the message; diagnose the task for its subnet and security groups`;
   if (s.stage === "efs") return `the EFS mount failed (${s.summary}): check the volume's rootDirectory or access point path exists, then diagnose the task`;
   return "the message alone proves no cause: diagnose the task to check its configuration";

@@ -147,7 +147,7 @@ export function secretChecksFix(s: MessageSignals, c: MessageContext): Fix {
       ssm
         ? `aws ssm describe-parameters${region} --parameter-filters Key=Name,Values=${id}`
         : `aws secretsmanager describe-secret${region} --secret-id ${id} --query '{Name:Name,KmsKeyId:KmsKeyId,DeletedDate:DeletedDate}'`,
-      `aws iam simulate-principal-policy --policy-source-arn arn:aws:iam::${or(c.account, "ACCOUNT_ID")}:role/${role} --action-names ${actions} --resource-arns ${ref && ref.startsWith("arn:") ? id : ssm ? "PARAMETER_ARN" : "SECRET_ARN"}`,
+      `aws iam simulate-principal-policy --policy-source-arn arn:aws:iam::${or(c.account, "ACCOUNT_ID")}:role/${role} --action-names ${actions} --resource-arns ${ref?.startsWith("arn:") ? id : ssm ? "PARAMETER_ARN" : "SECRET_ARN"}`,
     ],
     steps: [
       ssm

@@ -3,7 +3,7 @@
 
 import { parseMessage } from "./analysis/message.js";
 import { collectEvidence } from "./collect/index.js";
-import type { FindingId } from "./diagnostic.js";
+import type { FindingId, Fix } from "./diagnostic.js";
 import { UsageError } from "./errors.js";
 import type { Task } from "./model/aws.js";
 import type { Report } from "./model/report.js";
@@ -91,20 +91,26 @@ export function renderScanText(s: ScanReport): string {
   const out = [`Cluster ${s.cluster}: ${tasks(s.stoppedTasks)}, ${s.reports.length} failed to pull or start.`, ""];
   for (const g of s.groups) {
     const sample = s.reports.find((r) => r.findings[0]?.id === g.id)!;
-    const top = sample.findings[0];
-    out.push(`${String(g.count).padStart(4)} × ${g.id}${g.services.length ? `  (services: ${g.services.join(", ")})` : ""}`);
-    out.push(`       ${top.title}`);
-    out.push(`       tasks: ${g.tasks.map((t) => t.split("/").pop()).slice(0, 10).join(", ")}${g.tasks.length > 10 ? `, … ${g.tasks.length - 10} more` : ""}`);
-    for (const f of top.fixes.slice(0, 1)) {
-      out.push(`       fix: ${f.summary}`);
-      for (const c of f.commands ?? []) out.push(`         $ ${c}`);
-    }
-    out.push("");
+    out.push(...groupText({ ...g, title: sample.findings[0].title, fixes: sample.findings[0].fixes }));
   }
   // A mistyped cluster or service lists nothing: say so rather than "all is well".
   if (s.stoppedTasks === 0) out.push("No stopped task found: check the cluster and service names, the region, and --since (ECS keeps stopped tasks about an hour).");
   else if (s.reports.length === 0) out.push("No task failed to pull or start.");
   return `${out.join("\n").trimEnd()}\n`;
+}
+
+/** One cause's lines in the text view of a scan (and of `history`): count, id, title, tasks, the first fix; then `more`. */
+export function groupText(g: { id: string; count: number; services: string[]; tasks: string[]; title: string | null; fixes: Fix[] }, more: string[] = []): string[] {
+  const out = [`${String(g.count).padStart(4)} × ${g.id}${g.services.length ? `  (services: ${g.services.join(", ")})` : ""}`];
+  if (g.title) out.push(`       ${g.title}`);
+  out.push(`       tasks: ${g.tasks.map((t) => t.split("/").pop()).slice(0, 10).join(", ")}${g.tasks.length > 10 ? `, … ${g.tasks.length - 10} more` : ""}`);
+  out.push(...more.map((m) => `       ${m}`));
+  for (const f of g.fixes.slice(0, 1)) {
+    out.push(`       fix: ${f.summary}`);
+    for (const c of f.commands ?? []) out.push(`         $ ${c}`);
+  }
+  out.push("");
+  return out;
 }
 
 /** For a ticket: the groups first, one table, then each task's report. */

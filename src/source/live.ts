@@ -28,6 +28,7 @@ import { DescribeSecretCommand, SecretsManagerClient } from "@aws-sdk/client-sec
 import { DescribeParametersCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { UsageError } from "../errors.js";
+import { codeOf, credentialsProblem } from "./aws-errors.js";
 import type {
   ContainerInstance, DhcpOptions, EgressOnlyInternetGateway, Image, ImageDetail, Instance, InstanceProfile,
   InternetGateway, ManagedPrefixList, NatGateway, NetworkAcl, NetworkInterface, ParameterMetadata, PolicyDocument,
@@ -78,13 +79,6 @@ const MANIFEST_MEDIA_TYPES = [
   "application/vnd.oci.image.manifest.v1+json",
 ];
 
-const NO_CREDENTIALS = "no AWS credentials found: run `aws configure` or `aws sso login`, set AWS_PROFILE, or pass --profile";
-const EXPIRED_CREDENTIALS =
-  "AWS credentials are expired or invalid: refresh them (`aws sso login`, new keys or a new session token), or pass another --profile";
-const EXPIRED = new Set([
-  "ExpiredToken", "ExpiredTokenException", "InvalidClientTokenId", "UnrecognizedClientException",
-  "InvalidSignatureException", "SignatureDoesNotMatch",
-]);
 const DENIED = /AccessDenied|UnauthorizedOperation|AuthFailure|NotAuthorized|Forbidden/i;
 const THROTTLED = /Throttl|RequestLimitExceeded|TooManyRequests|RateExceeded|SlowDown/i;
 const TIMED_OUT = /Timeout|TimedOut|AbortError/i;
@@ -101,28 +95,6 @@ class CallFailed extends Error {
     if (TIMED_OUT.test(this.code)) return "timeout";
     return "failed";
   }
-}
-
-/** The error's AWS code (its name), else a Node code (ECONNREFUSED), else "Error". */
-function codeOf(e: unknown): string {
-  const err = (e ?? {}) as { name?: unknown; code?: unknown; Code?: unknown };
-  for (const c of [err.name, err.Code, err.code]) if (typeof c === "string" && c !== "" && c !== "Error") return c;
-  return "Error";
-}
-
-/** Credentials problems stop the run: no call can succeed, and the user must act. */
-function credentialsProblem(e: unknown, code: string, profile: string | undefined): UsageError | undefined {
-  const message = e instanceof Error ? e.message : "";
-  if (code === "CredentialsProviderError" || code === "TokenProviderError" || /Could not load credentials/i.test(message)) {
-    if (/expired|refresh/i.test(message)) return new UsageError(EXPIRED_CREDENTIALS);
-    // A named profile that does not resolve is a different mistake from no credentials at all.
-    if (profile) {
-      return new UsageError(`AWS profile "${profile}" was not found or gives no credentials: check its name in ~/.aws/config and ~/.aws/credentials (aws configure list-profiles), or run \`aws sso login --profile ${profile}\``);
-    }
-    return new UsageError(NO_CREDENTIALS);
-  }
-  if (EXPIRED.has(code)) return new UsageError(`${EXPIRED_CREDENTIALS} (${code})`);
-  return undefined;
 }
 
 const is = (...codes: string[]) => (e: CallFailed) => codes.includes(e.code);

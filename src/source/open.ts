@@ -1,8 +1,9 @@
-// Opens the source a command reads: a snapshot file, or the live account.
-// The live source (and with it the AWS SDK) is imported only when used.
+// Opens the source a command reads: a snapshot file (or an S3 object:
+// s3://bucket/key, such as an archived failure's snapshot.json), or the live
+// account. The AWS SDK is imported only when one of those is used.
 
 import { UsageError } from "../errors.js";
-import { loadSnapshot, SnapshotSource } from "./snapshot.js";
+import { loadSnapshot, type Snapshot, SnapshotSource, snapshotFromText } from "./snapshot.js";
 import type { Source } from "./source.js";
 
 export interface SourceOptions {
@@ -25,9 +26,20 @@ export function simulatedLatencyMs(env: Record<string, string | undefined> = pro
 
 export async function openSource(opts: SourceOptions): Promise<Source> {
   if (opts.snapshot) {
-    const snapshot = await loadSnapshot(opts.snapshot);
+    const snapshot = opts.snapshot.startsWith("s3://") ? await loadS3Snapshot(opts.snapshot, opts) : await loadSnapshot(opts.snapshot);
     return new SnapshotSource(snapshot, { latencyMs: simulatedLatencyMs() });
   }
   const { createLiveSource } = await import("./live.js");
   return createLiveSource({ region: opts.region, regionHint: opts.regionHint, profile: opts.profile, timeoutMs: opts.timeoutMs });
+}
+
+/** An S3 object holding a snapshot (s3:GetObject only); its bucket's region is found by redirect. */
+async function loadS3Snapshot(url: string, opts: SourceOptions): Promise<Snapshot> {
+  const { parseS3Url, s3Reader } = await import("./s3.js");
+  const { bucket, key } = parseS3Url(url);
+  if (/(^|\/)report\.json$/.test(key)) {
+    throw new UsageError(`${url} is an archived report, not a snapshot: give the snapshot.json beside it (s3://${bucket}/${key.replace(/report\.json$/, "snapshot.json")})`);
+  }
+  const reader = await s3Reader({ region: opts.region, profile: opts.profile, timeoutMs: opts.timeoutMs });
+  return snapshotFromText(await reader.getText(bucket, key), `s3://${bucket}/${key}`);
 }

@@ -153,6 +153,8 @@ const DEFAULT_CODE = { denied: "AccessDenied", throttled: "ThrottlingException",
 export interface RecordingSource extends Source {
   /** The snapshot of every answer so far. (Not `snapshot`: a SnapshotSource's own field has that name.) */
   recorded(extra?: { description?: string; capturedAt?: Date }): Promise<Snapshot>;
+  /** Keeps an answer obtained without the source, as if `method` had given it (a task an event carried). */
+  remember(method: "describeTasks", value: Task[]): void;
 }
 
 export function recordingSource(inner: Source): RecordingSource {
@@ -193,6 +195,7 @@ export function recordingSource(inner: Source): RecordingSource {
   const source = new Proxy(inner, {
     get(target, prop, receiver) {
       if (prop === "recorded") return recorded;
+      if (prop === "remember") return (method: string, value: unknown) => keep(SPECS[method], value);
       const value = Reflect.get(target, prop, receiver);
       if (typeof value !== "function" || typeof prop !== "string" || prop === "accountId") return value;
       return async (...args: unknown[]) => {

@@ -66,13 +66,18 @@ export async function loadSnapshot(path: string): Promise<Snapshot> {
       code === "ENOENT" ? `snapshot ${path} does not exist: check the path` : `cannot read snapshot ${path}: ${(e as Error).message}`,
     );
   }
+  return snapshotFromText(text, path);
+}
+
+/** A snapshot's text (a file's, an S3 object's) → the snapshot; `name` says where it came from in errors. */
+export function snapshotFromText(text: string, name: string): Snapshot {
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (e) {
-    throw new UsageError(`snapshot ${path} is not JSON (${(e as Error).message}): give a file in the ${SNAPSHOT_FORMAT} format`);
+    throw new UsageError(`snapshot ${name} is not JSON (${(e as Error).message}): give a file in the ${SNAPSHOT_FORMAT} format`);
   }
-  return parseSnapshot(data, path);
+  return parseSnapshot(data, name);
 }
 
 export function parseSnapshot(data: unknown, name = "snapshot"): Snapshot {

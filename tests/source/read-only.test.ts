@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createLiveSource } from "../../src/source/live.js";
 import type { Source } from "../../src/source/source.js";
 
-const READ_ONLY = /^(Describe|Get|List|BatchGet|Simulate)[A-Za-z]+Command$/;
+const READ_ONLY = /^(Describe|Get|List|BatchGet|Simulate)[A-Za-z0-9]+Command$/;
 /** Read-only by name, yet they return secret values or registry credentials. */
 const FORBIDDEN = new Set([
   "GetSecretValueCommand", "BatchGetSecretValueCommand", "GetParameterCommand", "GetParametersCommand",
@@ -28,12 +28,15 @@ function readOnly(command: string): boolean {
 }
 
 /**
- * The one write outside the engine, allowed by name: the Lambda handler
- * (src/lambda.ts) publishes its report to the SNS topic its deployment
- * configures (TOPIC_ARN), for notification only. Exactly this command, in
- * exactly this file; the engine itself stays read-only.
+ * The two writes outside the engine, allowed by name, in the Lambda handler
+ * (src/lambda.ts) only: it publishes its report to the SNS topic its
+ * deployment configures (TOPIC_ARN), for notification, and puts the report
+ * and the snapshot it diagnosed from into the archive bucket the deployment
+ * creates (ARCHIVE_BUCKET), for history. Exactly these commands, in exactly
+ * this file; the engine and the CLI (which reads the archive with ListObjectsV2
+ * and GetObject) stay read-only.
  */
-const NOTIFICATION_WRITES: Record<string, readonly string[]> = { "lambda.ts": ["PublishCommand"] };
+const NOTIFICATION_WRITES: Record<string, readonly string[]> = { "lambda.ts": ["PublishCommand", "PutObjectCommand"] };
 
 function allowedIn(file: string, command: string): boolean {
   return readOnly(command) || (NOTIFICATION_WRITES[file] ?? []).includes(command);
