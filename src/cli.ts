@@ -208,17 +208,20 @@ export function buildProgram(): Command {
     .option("-c, --cluster <cluster>", "cluster name or ARN (with --snapshot: default, the first task's)")
     .option("--service <service>", "only this service's tasks")
     .option("--since <duration>", "only tasks stopped within this long, e.g. 30m, 1h, 2d")
+    .option("--since-deployment", "with --service: only tasks stopped since the service's deployment (under way or failed) started")
     .addOption(regionOption())
     .option("-p, --profile <profile>", "AWS profile")
     .option("-s, --snapshot <file>", "scan a snapshot that holds many tasks")
+    .option("--markdown-out <file>", "also write the Markdown report to this file (a CI job summary)")
     .addOption(outputOption())
     .option("--no-color", "no colour in text output")
     .option("--trace", "list every call the scan made, on stderr")
     .option("--trace-file <file>", "write every call as JSON lines")
     .option("--timeout <seconds>", "overall time limit for AWS calls", parseTimeout, 60)
-    .action(async (opts: DiagnoseOptions & { service?: string; since?: string }) => {
-      const { scanCluster, parseSince, renderScanText, renderScanMarkdown } = await import("./scan.js");
-      const sinceMs = opts.since ? parseSince(opts.since) : undefined;
+    .action(async (opts: DiagnoseOptions & { service?: string; since?: string; sinceDeployment?: boolean; markdownOut?: string }) => {
+      const { scanCluster, parseSince, renderScanText, renderScanMarkdown, sinceDeployment } = await import("./scan.js");
+      if (opts.since && opts.sinceDeployment) throw new UsageError("give --since or --since-deployment, not both");
+      let sinceMs = opts.since ? parseSince(opts.since) : undefined;
       agreeingRegion(opts.region, opts.cluster, "the cluster ARN");
       let cluster = opts.cluster;
       let now: number | undefined;
@@ -235,11 +238,19 @@ export function buildProgram(): Command {
       const events: TraceEvent[] = [];
       const spinner = source.kind === "live" ? startSpinner(`Scanning ${cluster}`) : undefined;
       try {
-        const scan = await scanCluster(tracedSource(source, events), { cluster, service: opts.service, sinceMs, now });
+        const traced = tracedSource(source, events);
+        if (opts.sinceDeployment) {
+          const window = await sinceDeployment(traced, cluster, opts.service, now ?? Date.now());
+          sinceMs = window.sinceMs;
+          spinner?.stop();
+          process.stderr.write(`Scanning ${window.said}.\n`);
+        }
+        const scan = await scanCluster(traced, { cluster, service: opts.service, sinceMs, now });
         spinner?.stop();
         if (opts.output === "json") process.stdout.write(`${JSON.stringify(scan, null, 2)}\n`);
         else if (opts.output === "markdown") process.stdout.write(renderScanMarkdown(scan));
         else process.stdout.write(renderScanText(scan));
+        if (opts.markdownOut) await writeFile(opts.markdownOut, renderScanMarkdown(scan));
         process.exitCode = scan.reports.some((r) => exitCodeFor(r) === 1) ? 1 : 0;
       } finally {
         spinner?.stop();
@@ -254,7 +265,7 @@ export function buildProgram(): Command {
     .option("--service <service>", "only this service's failures")
     .option("--since <duration>", "how far back, e.g. 12h, 7d, 30d", "7d")
     .option("--prefix <prefix>", "where the archive starts in the bucket (the function's ARCHIVE_PREFIX)", "failures/")
-    .option("-r, --region <region>", "AWS region (any: the bucket's is found by redirect)")
+    .addOption(regionOption("AWS region (any: the bucket's is found by redirect)"))
     .option("-p, --profile <profile>", "AWS profile")
     .addOption(outputOption())
     .option("--no-color", "no colour in text output")
@@ -286,12 +297,13 @@ export function buildProgram(): Command {
     .addOption(regionOption())
     .option("-p, --profile <profile>", "AWS profile")
     .option("-s, --snapshot <file>", "check against a snapshot (it needs no task) instead of AWS")
+    .option("--markdown-out <file>", "also write the Markdown report to this file (a CI job summary)")
     .addOption(outputOption())
     .option("--no-color", "no colour in text output")
     .option("--trace", "list every call the preflight made, on stderr")
     .option("--trace-file <file>", "write every call as JSON lines")
     .option("--timeout <seconds>", "overall time limit for AWS calls", parseTimeout, 30)
-    .action(async (opts: DiagnoseOptions & import("./preflight.js").PreflightOptions) => {
+    .action(async (opts: DiagnoseOptions & import("./preflight.js").PreflightOptions & { markdownOut?: string }) => {
       const { preflightReport } = await import("./preflight.js");
       if (!opts.service && !opts.taskDefinition) throw new UsageError("preflight needs --cluster C --service S, or --task-definition FAMILY:REV with --subnets and --security-groups");
       agreeingRegion(opts.region, opts.taskDefinition, "the task definition ARN");
@@ -304,6 +316,7 @@ export function buildProgram(): Command {
         const report = await preflightReport(tracedSource(source, events), opts);
         spinner?.stop();
         emit(report, opts);
+        if (opts.markdownOut) await writeFile(opts.markdownOut, render(report, "markdown"));
       } finally {
         spinner?.stop();
         await writeTrace(events, opts);

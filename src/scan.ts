@@ -5,7 +5,7 @@ import { parseMessage } from "./analysis/message.js";
 import { collectEvidence } from "./collect/index.js";
 import type { FindingId, Fix } from "./diagnostic.js";
 import { UsageError } from "./errors.js";
-import type { Task } from "./model/aws.js";
+import type { Service, Task } from "./model/aws.js";
 import type { Report } from "./model/report.js";
 import { buildReport } from "./report.js";
 import { renderMarkdown } from "./render/markdown.js";
@@ -37,6 +37,37 @@ export interface ScanReport {
   reports: Report[];
   groups: ScanGroup[];
 }
+
+/**
+ * When the service's deployment that did not complete started: the oldest of
+ * its deployments whose rollout is IN_PROGRESS or FAILED (a failed deployment
+ * being rolled back is older than the rollback). Undefined when every
+ * deployment listed has completed (ECS no longer lists a deployment once it is
+ * rolled back and drained).
+ */
+export function deploymentStart(service: Service): { id: string; startedAt: number } | undefined {
+  const open = (service.deployments ?? [])
+    .filter((d) => d.rolloutState !== "COMPLETED" && d.createdAt !== undefined)
+    .map((d) => ({ id: d.id ?? "(no id)", startedAt: new Date(d.createdAt!).getTime() }))
+    .filter((d) => !Number.isNaN(d.startedAt))
+    .sort((a, b) => a.startedAt - b.startedAt);
+  return open[0];
+}
+
+/** `scan --since-deployment`: the window from the start of the service's deployment, or the last hour (ECS's memory) when none is under way. */
+export async function sinceDeployment(source: Source, cluster: string, service: string | undefined, now: number): Promise<{ sinceMs: number; said: string }> {
+  if (!service) throw new UsageError("--since-deployment needs --service NAME (the service whose deployment to explain)");
+  const found = await source.describeServices(cluster, [service]);
+  if (found.state !== "known") {
+    throw new UsageError(`cannot read when ${service}'s deployment started: ${found.call} ${found.why === "denied" ? `was denied; grant ${found.permission}` : `failed (${found.message})`}, or give --since`);
+  }
+  if (found.value.length === 0) throw new UsageError(`service ${service} is not in cluster ${cluster}: check --cluster and --service`);
+  const start = deploymentStart(found.value[0]);
+  if (!start) return { sinceMs: HOUR, said: `${service} has no deployment under way or failed: its stopped tasks of the last hour` };
+  return { sinceMs: Math.max(0, now - start.startedAt), said: `${service}'s stopped tasks since its deployment ${start.id} started (${new Date(start.startedAt).toISOString()})` };
+}
+
+const HOUR = 3_600_000;
 
 /** "1h", "30m", "2d", "90s" → ms. */
 export function parseSince(text: string): number {

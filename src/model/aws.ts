@@ -65,6 +65,17 @@ export interface TaskDefinition {
   ephemeralStorage?: { sizeInGiB?: number };
 }
 export interface AwsVpcConfiguration { subnets?: string[]; securityGroups?: string[]; assignPublicIp?: string }
+/** A service's deployment (DescribeServices `deployments`): the one under way, the one that failed, the previous one. */
+export interface Deployment {
+  id?: string;
+  /** PRIMARY (the newest), ACTIVE (still running tasks), INACTIVE. */
+  status?: string;
+  taskDefinition?: string;
+  createdAt?: string | Date;
+  updatedAt?: string | Date;
+  /** IN_PROGRESS, COMPLETED or FAILED (with the deployment circuit breaker). */
+  rolloutState?: string;
+}
 export interface Service {
   serviceName?: string;
   serviceArn?: string;
@@ -74,6 +85,7 @@ export interface Service {
   capacityProviderStrategy?: { capacityProvider?: string; weight?: number; base?: number }[];
   platformVersion?: string;
   networkConfiguration?: { awsvpcConfiguration?: AwsVpcConfiguration };
+  deployments?: Deployment[];
 }
 export interface ContainerInstance {
   containerInstanceArn?: string;

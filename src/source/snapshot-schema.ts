@@ -61,6 +61,7 @@ const collections: Record<string, Record<string, Shape>> = {
     services: obj({
       serviceName: str, serviceArn: str, clusterArn: str,
       networkConfiguration: obj({ awsvpcConfiguration: obj({ subnets: strings, securityGroups: strings, assignPublicIp: str }) }),
+      deployments: arr(obj({ id: str, status: str, taskDefinition: str, createdAt: date, updatedAt: date, rolloutState: str })),
     }),
   },
   ec2: {
