@@ -3,7 +3,7 @@ import { OPAQUE_TARGETS } from "../src/analysis/routes.js";
 import { type CheckResult, defineDiagnostic, fail, pass } from "../src/diagnostic.js";
 import type { Evidence } from "../src/model/evidence.js";
 import { factValue } from "../src/model/fact.js";
-import { DOCS, quote } from "../src/model/queries.js";
+import { DOCS, plural, quote } from "../src/model/queries.js";
 import type { Outcome, SummaryDiagnostic } from "../src/report.js";
 
 function skippedRemedy(outcome: Outcome): string {
@@ -62,7 +62,7 @@ const diagnostic: SummaryDiagnostic = {
         : `${PULL_STAGES.has(failure?.signals.stage ?? "unknown") ? "Pull failed" : "The task failed to start"}, and no checked configuration explains it`,
       explanation:
         `The task failed with ${quote(failure?.message ?? e.task.stoppedReason ?? "")} (${failure?.signals.summary ?? "unparsed"}). ` +
-        `${outcome.passed.length} checks passed and ${outcome.skipped.length} could not be made. ${look}`,
+        `${plural(outcome.passed.length, "check")} passed and ${outcome.skipped.length} could not be made. ${look}`,
       evidence,
       fixes: [
         {
