@@ -4,6 +4,10 @@ import type { Diagnostic } from "../src/diagnostic.js";
 import containerInstanceDiskFull from "./container-instance-disk-full.js";
 import customDnsResolution from "./custom-dns-resolution.js";
 import ecrRepositoryPolicyDenies from "./ecr-repository-policy-denies.js";
+import efsAccessDenied from "./efs-access-denied.js";
+import efsFileSystemMissing from "./efs-file-system-missing.js";
+import efsMountTargetMissing from "./efs-mount-target-missing.js";
+import efsSecurityGroupBlocks from "./efs-security-group-blocks.js";
 import ephemeralStorageFull from "./ephemeral-storage-full.js";
 import executionRoleMissing from "./execution-role-missing.js";
 import executionRoleNotAssumable from "./execution-role-not-assumable.js";
@@ -33,6 +37,10 @@ export const DIAGNOSTICS: readonly Diagnostic[] = [
   containerInstanceDiskFull,
   customDnsResolution,
   ecrRepositoryPolicyDenies,
+  efsAccessDenied,
+  efsFileSystemMissing,
+  efsMountTargetMissing,
+  efsSecurityGroupBlocks,
   ephemeralStorageFull,
   executionRoleMissing,
   executionRoleNotAssumable,

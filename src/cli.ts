@@ -271,12 +271,8 @@ export function buildProgram(): Command {
     .option("--no-color", "no colour in text output")
     .option("--timeout <seconds>", "time limit for each S3 call", parseTimeout, 30)
     .action(async (opts: DiagnoseOptions & { bucket: string; service?: string; since: string; prefix: string }) => {
-      const [{ readHistory, renderHistoryText, renderHistoryMarkdown }, { parseSince }, { s3Reader }] = await Promise.all([
-        import("./archive/history.js"), import("./scan.js"), import("./source/s3.js"),
-      ]);
-      const sinceMs = parseSince(opts.since);
-      const reader = await s3Reader({ region: opts.region, profile: opts.profile, timeoutMs: opts.timeout * 1000 });
-      const history = await readHistory(reader, { bucket: opts.bucket, cluster: opts.cluster, service: opts.service, sinceMs, prefix: opts.prefix });
+      const [{ renderHistoryText, renderHistoryMarkdown }, { history: readHistory }] = await Promise.all([import("./archive/history.js"), import("./api.js")]);
+      const history = await readHistory({ ...opts, timeoutMs: opts.timeout * 1000 });
       if (opts.output === "json") process.stdout.write(`${JSON.stringify(history, null, 2)}\n`);
       else if (opts.output === "markdown") process.stdout.write(renderHistoryMarkdown(history));
       else process.stdout.write(renderHistoryText(history));

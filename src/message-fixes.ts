@@ -45,6 +45,7 @@ function roleOfPrincipal(principal: string): string | undefined {
 }
 
 const or = (value: string | undefined, placeholder: string) => value ?? placeholder;
+const regionArg = (c: MessageContext) => (c.region ? ` --region ${c.region}` : "");
 
 // ---------------------------------------------------------------------------
 // CloudWatch Logs
@@ -120,6 +121,14 @@ export function endpointFix(s: MessageSignals, c: MessageContext): Fix {
       (svc) => `aws ec2 create-vpc-endpoint --region ${region} --vpc-id VPC_ID --vpc-endpoint-type Interface --service-name com.amazonaws.${region}.${svc} --subnet-ids SUBNET_ID --security-group-ids SG_ID --private-dns-enabled`,
     ),
     docs: [s.stage === "logs" || s.stage === "secrets" ? DOCS.interfaceEndpoints : DOCS.ecrEndpoints],
+  };
+}
+
+export function publicIpFix(c: MessageContext): Fix {
+  return {
+    summary: "In a public subnet (a route to an internet gateway, no NAT gateway), give the task a public IP.",
+    commands: [`aws ecs update-service${regionArg(c)} --cluster CLUSTER --service SERVICE --network-configuration 'awsvpcConfiguration={subnets=[SUBNET_ID],securityGroups=[SG_ID],assignPublicIp=ENABLED}'`],
+    docs: [DOCS.fargateNetworking],
   };
 }
 
@@ -281,7 +290,6 @@ function fsArn(s: MessageSignals, c: MessageContext): string {
   return `arn:aws:elasticfilesystem:${or(c.region, "REGION")}:${or(c.account, "ACCOUNT_ID")}:file-system/${or(s.fileSystemId, "FILE_SYSTEM_ID")}`;
 }
 
-const regionArg = (c: MessageContext) => (c.region ? ` --region ${c.region}` : "");
 
 export function efsMountTargetFix(s: MessageSignals, c: MessageContext): Fix {
   const fs = or(s.fileSystemId, "FILE_SYSTEM_ID");

@@ -27,7 +27,7 @@ function templateReadActions(): string[] {
 
 /** Every `service:Action` the template names anywhere. */
 function allTemplateActions(): string[] {
-  return [...new Set([...TEMPLATE.matchAll(/\b((?:ecs|ec2|ecr|iam|secretsmanager|ssm|logs|sns|sts|lambda|kms|s3):[A-Z][A-Za-z]+)\b/g)].map((m) => m[1]))];
+  return [...new Set([...TEMPLATE.matchAll(/\b((?:ecs|ec2|ecr|iam|secretsmanager|ssm|logs|sns|sts|lambda|kms|s3|elasticfilesystem):[A-Z][A-Za-z]+)\b/g)].map((m) => m[1]))];
 }
 
 describe("deploy/ecs-doctor.yaml", () => {
@@ -37,8 +37,12 @@ describe("deploy/ecs-doctor.yaml", () => {
   });
 
   it("README's policy covers every call the live source makes (GetCallerIdentity needs no permission)", () => {
-    const live = readFileSync("src/source/live.ts", "utf8");
-    const services: Record<string, string> = { "client-ec2": "ec2", "client-ecr": "ecr", "client-ecs": "ecs", "client-iam": "iam", "client-secrets-manager": "secretsmanager", "client-ssm": "ssm", "client-sts": "sts" };
+    // The live source and the reads it loads on first use.
+    const live = ["src/source/live.ts", "src/source/live-efs.ts"].map((f) => readFileSync(f, "utf8")).join("\n");
+    const services: Record<string, string> = {
+      "client-ec2": "ec2", "client-ecr": "ecr", "client-ecs": "ecs", "client-iam": "iam", "client-secrets-manager": "secretsmanager", "client-ssm": "ssm", "client-sts": "sts",
+      "client-efs": "elasticfilesystem",
+    };
     const needed: string[] = [];
     for (const [, names, pkg] of live.matchAll(/import\s*\{([^}]*)\}\s*from\s*"@aws-sdk\/([^"]+)"/g)) {
       for (const n of names.split(",").map((x) => x.trim()).filter((x) => x.endsWith("Command"))) needed.push(`${services[pkg]}:${n.replace(/Command$/, "")}`);
@@ -46,6 +50,8 @@ describe("deploy/ecs-doctor.yaml", () => {
     const granted = new Set(readmeActions());
     expect(needed.length).toBeGreaterThan(20);
     expect(needed.filter((a) => a !== "sts:GetCallerIdentity" && !granted.has(a))).toEqual([]);
+    // DescribeMountTargetSecurityGroups also needs ec2:DescribeNetworkInterfaceAttribute on the mount target's interface.
+    expect(granted.has("ec2:DescribeNetworkInterfaceAttribute")).toBe(true);
   });
 
   it("writes nothing but its own log, the report topic and the archive", () => {

@@ -192,7 +192,7 @@ const AFTER_PULL = /^\s*(?:CannotStartContainerError|CannotCreateContainerError|
 const NETWORK_INTERFACE = /attempting to Create Network Interface|InsufficientFreeAddressesInSubnet|not have enough free addresses|network interface provisioning/i;
 /** EFS utils (Fargate) and the ECS volume plugin (EC2) mounting an EFS volume. */
 // On EC2 without EFS utils, Docker's local volume driver mounts the file system over NFS ("nfsvers=4.1").
-const EFS_TEXT = /EFS utils|EFS volume|amazon-ecs-volume-plugin|mount\.nfs4?:|\bfs-[0-9a-f]{8,17}\.efs\.|nfsvers=/i;
+const EFS_TEXT = /EFS utils|EFS volume|amazon-ecs-volume-plugin|VolumeDriver\.(?:Create|Mount)|Mount attempt \d+\/\d+ failed|mount\.nfs4?:|\bfs-[0-9a-f]{8,17}\.efs\.|nfsvers=/i;
 /** The Docker log driver on EC2; Fargate says "failed to validate logger args" (an initialisation failure). */
 const LOG_DRIVER_START = /failed to initialize logging driver/i;
 /** The host's disk: no room on the file system, or Docker's devicemapper thin pool below its minimum. */
@@ -213,7 +213,7 @@ function detectScope(text: string): Scope {
   if (NETWORK_INTERFACE.test(text)) return "start";
   if (INIT.test(text)) return "init";
   if (PULL.test(text)) return "pull";
-  if (LOG_DRIVER_START.test(text) || EXEC_FORMAT.test(text)) return "start";
+  if (LOG_DRIVER_START.test(text) || EXEC_FORMAT.test(text) || EFS_TEXT.test(text)) return "start";
   return "none";
 }
 
@@ -471,7 +471,7 @@ const KIND_RULES: ReadonlyArray<readonly [FailureKind, RegExp]> = [
   [
     "timeout",
     // "There is a connection issue between the task and Amazon CloudWatch": the newer wording for a request that got no answer.
-    /i\/o timeout|deadline exceeded|Client\.Timeout|timed out|handshake timeout|request canceled while waiting for connection|did not properly respond after a period of time|connection issue between the task and|Timeout waiting for/i,
+    /i\/o timeout|deadline exceeded|Client\.Timeout|timed out|handshake timeout|request canceled while waiting for connection|did not properly respond after a period of time|connection issue between the task and|Timeout waiting for|failed due to timeout/i,
   ],
   ["canceled", /context canceled|RequestCanceled|request canceled|\bcanceled\b/i],
 ];

@@ -96,7 +96,7 @@ function aclFact(v: AclVerdict, subnetId: string | undefined, direction: Directi
   }
 }
 
-function aclCheck(
+export function aclCheck(
   acl: NetworkAcl,
   hop: NonNullable<FilterCheck["hop"]>,
   subnetId: string | undefined,

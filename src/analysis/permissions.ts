@@ -21,7 +21,7 @@ export interface PermissionQuestion {
   /** Why the task needs it: "image web:1.4.2", "secret DB_PASSWORD of container web". */
   why: string;
   /** Condition key values known for this request (kms:ViaService). */
-  context?: Record<string, string>;
+  context?: Record<string, string | string[]>;
   /**
    * The resource stands in for one that is not known (the key behind a KMS
    * alias): only an Allow or Deny that covers any such resource is definite.
@@ -354,7 +354,7 @@ function pullingPrincipal(pr: RoleEvidence | null, accountId: string) {
  * the account (`123456789012`, `arn:aws:iam::123456789012:root`) only delegates to the role's IAM policies;
  * an Allow of the role itself (or of "*") grants on its own. Undefined when the text is not JSON.
  */
-function directGrants(policy: NamedPolicy): NamedPolicy | undefined {
+export function directGrants(policy: NamedPolicy): NamedPolicy | undefined {
   let doc: unknown;
   try {
     doc = typeof policy.document === "string" ? JSON.parse(policy.document) : policy.document;

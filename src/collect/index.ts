@@ -13,6 +13,7 @@ import type { DestinationPath, Evidence, FilterCheck, ImageEvidence, NetworkEvid
 import { type Fact, isKnown, known, mapFact, unknown, factValue } from "../model/fact.js";
 import { UsageError } from "../errors.js";
 import type { Source } from "../source/source.js";
+import { collectEfs } from "./efs.js";
 import { secretReferences } from "./secrets.js";
 import { eniAttachment, failuresOf, imageRefFor, launchTypeOf, needsCluster, parseTaskLocator, serviceNameOf, type TaskLocator } from "./task.js";
 
@@ -136,6 +137,10 @@ export async function collectEvidence(source: Source, task: Task, options: Colle
     pullOrigin(launchType, eni, factValue(service) ?? null, networkInterface, instance, task.platformVersion, os, options.networkConfiguration),
   );
   const networkP = collectNetwork(source, originP, eniP, subnetP, region, refs, def, failures);
+  const efsP = collectEfs(source, {
+    task, def, region, accountId, needed: scope !== "none" && scope !== "assume-role", origin: originP, network: networkP,
+    earlySubnet: Promise.resolve(subnetP).then((reads) => reads?.subnet),
+  });
   const [service, containerInstance, instance] = await Promise.all([serviceP, containerInstanceP, instanceP]);
 
   // EC2 without an execution role pulls with the instance profile's role.
@@ -196,6 +201,7 @@ export async function collectEvidence(source: Source, task: Task, options: Colle
     executionRoleTrust: permissions.executionRoleTrust,
     pullPermissions: permissions.pullPermissions,
     taskPlatform,
+    efs: await efsP,
   };
 }
 

@@ -51,7 +51,18 @@ export interface ContainerDefinition {
   secrets?: Secret[];
   logConfiguration?: LogConfiguration;
   environmentFiles?: { value?: string; type?: string }[];
+  mountPoints?: MountPoint[];
 }
+export interface MountPoint { sourceVolume?: string; containerPath?: string; readOnly?: boolean }
+export interface EfsVolumeConfiguration {
+  fileSystemId?: string;
+  rootDirectory?: string;
+  /** `ENABLED` or `DISABLED` (the default). */
+  transitEncryption?: string;
+  transitEncryptionPort?: number;
+  authorizationConfig?: { accessPointId?: string; iam?: string };
+}
+export interface Volume { name?: string; efsVolumeConfiguration?: EfsVolumeConfiguration }
 export interface TaskDefinition {
   taskDefinitionArn?: string;
   family?: string;
@@ -63,6 +74,7 @@ export interface TaskDefinition {
   containerDefinitions?: ContainerDefinition[];
   runtimePlatform?: { cpuArchitecture?: string; operatingSystemFamily?: string };
   ephemeralStorage?: { sizeInGiB?: number };
+  volumes?: Volume[];
 }
 export interface AwsVpcConfiguration { subnets?: string[]; securityGroups?: string[]; assignPublicIp?: string }
 /** A service's deployment (DescribeServices `deployments`): the one under way, the one that failed, the previous one. */
@@ -280,3 +292,41 @@ export interface InstanceProfile { InstanceProfileName?: string; Arn?: string; R
 // ---------- Secrets Manager, SSM ----------
 export interface SecretMetadata { ARN?: string; Name?: string; KmsKeyId?: string; DeletedDate?: string | Date }
 export interface ParameterMetadata { Name?: string; ARN?: string; Type?: string; KeyId?: string }
+
+// ---------- EFS (PascalCase) ----------
+export interface FileSystemDescription {
+  FileSystemId?: string;
+  FileSystemArn?: string;
+  OwnerId?: string;
+  Name?: string;
+  /** `creating`, `available`, `updating`, `deleting`, `deleted`, `error`. */
+  LifeCycleState?: string;
+  Encrypted?: boolean;
+  NumberOfMountTargets?: number;
+  AvailabilityZoneName?: string;
+}
+export interface MountTargetDescription {
+  MountTargetId?: string;
+  FileSystemId?: string;
+  SubnetId?: string;
+  AvailabilityZoneName?: string;
+  AvailabilityZoneId?: string;
+  LifeCycleState?: string;
+  IpAddress?: string;
+  NetworkInterfaceId?: string;
+  VpcId?: string;
+  OwnerId?: string;
+}
+/** DescribeMountTargetSecurityGroups, one item per mount target (snapshot `efs.MountTargetSecurityGroups`). */
+export interface MountTargetSecurityGroups { MountTargetId?: string; SecurityGroups?: string[] }
+export interface AccessPointDescription {
+  AccessPointId?: string;
+  AccessPointArn?: string;
+  FileSystemId?: string;
+  Name?: string;
+  LifeCycleState?: string;
+  RootDirectory?: { Path?: string };
+  PosixUser?: { Uid?: number; Gid?: number };
+}
+/** DescribeFileSystemPolicy: `Policy` is the JSON string; a file system without a policy has no item. */
+export interface FileSystemPolicy { FileSystemId?: string; Policy?: string }

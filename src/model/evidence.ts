@@ -12,6 +12,7 @@ import type {
   PullThroughCacheRule, Repository, RepositoryPolicy, Role, Route, RouteTable, SecretMetadata, SecurityGroup, Service,
   Subnet, Task, TaskDefinition, Vpc, VpcAttributes, VpcEndpoint,
 } from "./aws.js";
+import type { EfsEvidence } from "./efs.js";
 import type { Fact, Unknown } from "./fact.js";
 import type { SimulationResult } from "../source/source.js";
 
@@ -115,7 +116,7 @@ export interface Destination {
   resources?: string[];
 }
 
-export type FilterKind = "security-group-egress" | "network-acl" | "endpoint-security-group" | "endpoint-policy";
+export type FilterKind = "security-group-egress" | "network-acl" | "endpoint-security-group" | "endpoint-policy" | "mount-target-security-group";
 
 /**
  * One packet filter (or endpoint policy) on a destination's path, judged once
@@ -133,7 +134,7 @@ export interface FilterCheck {
   subnetId?: string;
   /** Network ACLs: which way the packets go through the ACL, and whose subnet it is. */
   direction?: "egress" | "ingress";
-  hop?: "task-subnet" | "nat-subnet" | "endpoint-subnet";
+  hop?: "task-subnet" | "nat-subnet" | "endpoint-subnet" | "mount-target-subnet";
   /** The TCP ports of the packets judged. */
   ports?: [number, number];
   /** The other end, as CIDRs for a fix (absent: any internet address), and as text. */
@@ -290,4 +291,6 @@ export interface Evidence {
   pullPermissions: PullPermissions | null;
   /** The platform the task runs on (runtimePlatform on Fargate, the instance's architecture on EC2). */
   taskPlatform: Fact<TaskPlatform>;
+  /** The task's EFS volumes (src/collect/efs.ts). */
+  efs: EfsEvidence;
 }

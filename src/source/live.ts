@@ -24,12 +24,14 @@ import {
   GetInstanceProfileCommand, GetPolicyCommand, GetPolicyVersionCommand, GetRoleCommand, GetRolePolicyCommand,
   IAMClient, ListAttachedRolePoliciesCommand, ListRolePoliciesCommand, SimulatePrincipalPolicyCommand,
 } from "@aws-sdk/client-iam";
+import type { EFSClient } from "@aws-sdk/client-efs";
 import { DescribeSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { DescribeParametersCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { UsageError } from "../errors.js";
 import { codeOf, credentialsProblem } from "./aws-errors.js";
 import type {
+  AccessPointDescription, FileSystemDescription, FileSystemPolicy, MountTargetDescription, MountTargetSecurityGroups,
   ContainerInstance, DhcpOptions, EgressOnlyInternetGateway, Image, ImageDetail, Instance, InstanceProfile,
   InternetGateway, ManagedPrefixList, NatGateway, NetworkAcl, NetworkInterface, ParameterMetadata, PolicyDocument,
   PullThroughCacheRule, Repository, RepositoryPolicy, Role, RouteTable, SecretMetadata, SecurityGroup, Service,
@@ -46,6 +48,15 @@ export interface LiveClients {
   sts: STSClient;
   secretsManager: SecretsManagerClient;
   ssm: SSMClient;
+  /** Made on first use (src/source/live-efs.ts): only a task with an EFS volume needs it. */
+  efs?: EFSClient;
+}
+
+/** The source's call helpers, for the reads that live in files of their own (src/source/live-efs.ts). */
+export interface LiveCalls {
+  run<O>(call: string, send: (abortSignal: AbortSignal) => Promise<O>): Promise<O>;
+  pages<O, T>(call: string, send: (token: string | undefined, abortSignal: AbortSignal) => Promise<O>, page: (out: O) => [T[] | undefined, string | undefined], max?: number): Promise<T[]>;
+  fact<T>(call: string, body: () => Promise<T>): Promise<Fact<T>>;
 }
 
 /** The clients of the services whose resources may be in another region than the task: ECR, Secrets Manager, SSM. */
@@ -97,10 +108,10 @@ class CallFailed extends Error {
   }
 }
 
-const is = (...codes: string[]) => (e: CallFailed) => codes.includes(e.code);
+export const is = (...codes: string[]) => (e: CallFailed) => codes.includes(e.code);
 
 /** A missing resource is a value: `value` when the call failed with one of the not-found codes. */
-async function orMissing<T, M>(p: Promise<T>, missing: (e: CallFailed) => boolean, value: M): Promise<T | M> {
+export async function orMissing<T, M>(p: Promise<T>, missing: (e: CallFailed) => boolean, value: M): Promise<T | M> {
   try {
     return await p;
   } catch (e) {
@@ -120,7 +131,7 @@ async function readable<T>(p: Promise<T>): Promise<T | undefined> {
 }
 
 /** Runs `fn` over `items` in batches of `size`, concurrently, and joins the answers. */
-async function inBatches<I, T>(items: I[], size: number, fn: (batch: I[]) => Promise<T[]>): Promise<T[]> {
+export async function inBatches<I, T>(items: I[], size: number, fn: (batch: I[]) => Promise<T[]>): Promise<T[]> {
   const batches: I[][] = [];
   for (let i = 0; i < items.length; i += size) batches.push(items.slice(i, i + size));
   return (await Promise.all(batches.map(fn))).flat();
@@ -149,6 +160,7 @@ class LiveSource implements Source {
   private readonly deadline: number;
   private account?: Promise<string | undefined>;
   private readonly policies = new Map<string, Promise<PolicyDocument | undefined>>();
+  private efsReads?: Promise<import("./live-efs.js").EfsReads>;
 
   constructor(
     readonly region: string,
@@ -157,6 +169,8 @@ class LiveSource implements Source {
     private readonly clientIn: <K extends RegionalService>(service: K, region: string) => RegionalClients[K] = (service) => c[service],
     /** The profile the credentials come from (--profile or AWS_PROFILE), for the message when it gives none. */
     private readonly profile?: string,
+    /** The EFS client, made (and its SDK module loaded) on first use. */
+    private readonly efsClient: () => Promise<EFSClient> = () => Promise.reject(new Error("no EFS client")),
   ) {
     this.deadline = Date.now() + timeoutMs;
   }
@@ -389,6 +403,14 @@ class LiveSource implements Source {
         this.pages(call, (NextToken, abortSignal) =>
           this.c.ec2.send(new DescribeSecurityGroupsCommand({ Filters: byFilter("group-id", ids), NextToken }), { abortSignal }),
         (out) => [out.SecurityGroups, out.NextToken])));
+  }
+
+  describeVpcSecurityGroups(vpcId: string): Promise<Fact<SecurityGroup[]>> {
+    const call = "ec2:DescribeSecurityGroups";
+    return this.fact(call, () =>
+      this.pages(call, (NextToken, abortSignal) =>
+        this.c.ec2.send(new DescribeSecurityGroupsCommand({ Filters: byFilter("vpc-id", [vpcId]), MaxResults: 1000, NextToken }), { abortSignal }),
+      (out) => [out.SecurityGroups, out.NextToken]));
   }
 
   describeNetworkAcls(subnetId: string): Promise<Fact<NetworkAcl[]>> {
@@ -671,6 +693,34 @@ class LiveSource implements Source {
       return params.map((p) => ({ Name: p.Name, ARN: p.ARN, Type: p.Type, KeyId: p.KeyId }));
     });
   }
+
+  // ---------- EFS (src/source/live-efs.ts, loaded with its SDK client on first use) ----------
+
+  private efs(): Promise<import("./live-efs.js").EfsReads> {
+    this.efsReads ??= Promise.all([import("./live-efs.js"), this.efsClient()]).then(([m, client]) =>
+      new m.EfsReads({ run: (call, send) => this.run(call, send), pages: (call, send, page, max) => this.pages(call, send, page, max), fact: (call, body) => this.fact(call, body) }, client));
+    return this.efsReads;
+  }
+
+  describeFileSystems(ids: string[]): Promise<Fact<FileSystemDescription[]>> {
+    return this.efs().then((r) => r.describeFileSystems(ids));
+  }
+
+  describeMountTargets(fileSystemId: string): Promise<Fact<MountTargetDescription[]>> {
+    return this.efs().then((r) => r.describeMountTargets(fileSystemId));
+  }
+
+  describeMountTargetSecurityGroups(mountTargetIds: string[]): Promise<Fact<MountTargetSecurityGroups[]>> {
+    return this.efs().then((r) => r.describeMountTargetSecurityGroups(mountTargetIds));
+  }
+
+  describeAccessPoints(ids: string[]): Promise<Fact<AccessPointDescription[]>> {
+    return this.efs().then((r) => r.describeAccessPoints(ids));
+  }
+
+  describeFileSystemPolicy(fileSystemId: string): Promise<Fact<FileSystemPolicy | null>> {
+    return this.efs().then((r) => r.describeFileSystemPolicy(fileSystemId));
+  }
 }
 
 /** The SDK's own region resolution for a profile (AWS_REGION, then the config file); undefined when none. */
@@ -722,7 +772,8 @@ export async function createLiveSource(options: LiveSourceOptions = {}): Promise
     }
     return client;
   };
-  return new LiveSource(region, clients, timeoutMs, clientIn, options.profile ?? (env.AWS_PROFILE || undefined));
+  const efs = () => (given.efs ? Promise.resolve(given.efs) : import("./live-efs.js").then((m) => m.efsClient(config)));
+  return new LiveSource(region, clients, timeoutMs, clientIn, options.profile ?? (env.AWS_PROFILE || undefined), efs);
 }
 
 function regionalClient<K extends RegionalService>(service: K, config: ConstructorParameters<typeof ECRClient>[0] & object): RegionalClients[K] {

@@ -148,6 +148,9 @@ function structuredNames(s: Snapshot): [string, string | undefined][] {
   }
   for (const x of s.secretsmanager?.secrets ?? []) out.push(["secret", x.Name]);
   for (const p of s.ssm?.Parameters ?? []) out.push(["param", p.Name]);
+  // File systems and access points carry the names people give them (their Name tag); their ids stay.
+  for (const f of s.efs?.FileSystems ?? []) out.push(["filesystem", f.Name]);
+  for (const a of s.efs?.AccessPoints ?? []) out.push(["accesspoint", a.Name]);
   return out;
 }
 

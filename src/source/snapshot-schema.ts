@@ -53,6 +53,14 @@ const collections: Record<string, Record<string, Shape>> = {
         repositoryCredentials: obj({ credentialsParameter: str }),
         secrets: arr(secret),
         logConfiguration: obj({ logDriver: str, options: { record: "string" }, secretOptions: arr(secret) }),
+        mountPoints: arr(obj({ sourceVolume: str, containerPath: str, readOnly: bool })),
+      })),
+      volumes: arr(obj({
+        name: str,
+        efsVolumeConfiguration: obj({
+          fileSystemId: str, rootDirectory: str, transitEncryption: str, transitEncryptionPort: num,
+          authorizationConfig: obj({ accessPointId: str, iam: str }),
+        }),
       })),
       runtimePlatform: obj({ cpuArchitecture: str, operatingSystemFamily: str }),
       ephemeralStorage: obj({ sizeInGiB: num }),
@@ -129,12 +137,13 @@ const collections: Record<string, Record<string, Shape>> = {
   ssm: { Parameters: obj({ Name: str, ARN: str, Type: str, KeyId: str }) },
   logs: { logGroups: obj({ logGroupName: str, arn: str, kmsKeyId: str }) },
   efs: {
-    FileSystems: obj({ FileSystemId: str, FileSystemArn: str, LifeCycleState: str, Encrypted: bool, KmsKeyId: str }),
+    FileSystems: obj({ FileSystemId: str, FileSystemArn: str, OwnerId: str, Name: str, LifeCycleState: str, Encrypted: bool, NumberOfMountTargets: num }),
     MountTargets: obj({
-      MountTargetId: str, FileSystemId: str, SubnetId: str, AvailabilityZoneName: str, LifeCycleState: str, IpAddress: str, NetworkInterfaceId: str, VpcId: str,
+      MountTargetId: str, FileSystemId: str, SubnetId: str, AvailabilityZoneName: str, AvailabilityZoneId: str, LifeCycleState: str,
+      IpAddress: str, NetworkInterfaceId: str, VpcId: str, OwnerId: str,
     }),
     MountTargetSecurityGroups: obj({ MountTargetId: str, SecurityGroups: strings }),
-    AccessPoints: obj({ AccessPointId: str, AccessPointArn: str, FileSystemId: str, LifeCycleState: str }),
+    AccessPoints: obj({ AccessPointId: str, AccessPointArn: str, FileSystemId: str, Name: str, LifeCycleState: str, RootDirectory: obj({ Path: str }) }),
     FileSystemPolicies: obj({ FileSystemId: str, Policy: str }),
   },
   kms: {

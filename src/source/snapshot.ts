@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import type {
+  AccessPointDescription, FileSystemDescription, FileSystemPolicy, MountTargetDescription, MountTargetSecurityGroups,
   ContainerInstance, DhcpOptions, EgressOnlyInternetGateway, Image, ImageDetail, Instance, InstanceProfile,
   InternetGateway, ManagedPrefixList, NatGateway, NetworkAcl, NetworkInterface, ParameterMetadata,
   PullThroughCacheRule, Repository, RepositoryPolicy, Role, RouteTable, SecretMetadata, SecurityGroup, Service,
@@ -52,6 +53,13 @@ export interface Snapshot {
   iam?: { Roles?: Role[]; InstanceProfiles?: InstanceProfile[] };
   secretsmanager?: { secrets?: SecretMetadata[] };
   ssm?: { Parameters?: ParameterMetadata[] };
+  efs?: {
+    FileSystems?: FileSystemDescription[];
+    MountTargets?: MountTargetDescription[];
+    MountTargetSecurityGroups?: MountTargetSecurityGroups[];
+    AccessPoints?: AccessPointDescription[];
+    FileSystemPolicies?: FileSystemPolicy[];
+  };
   errors?: SnapshotError[];
 }
 
@@ -295,6 +303,10 @@ export class SnapshotSource implements Source {
     );
   }
 
+  describeVpcSecurityGroups(vpcId: string): Promise<Fact<SecurityGroup[]>> {
+    return this.read("ec2:DescribeSecurityGroups", this.snapshot.ec2?.SecurityGroups, [vpcId], (items) => items.filter((g) => matchesOrAbsent(g.VpcId, vpcId)));
+  }
+
   describeNetworkAcls(subnetId: string): Promise<Fact<NetworkAcl[]>> {
     return this.read("ec2:DescribeNetworkAcls", this.snapshot.ec2?.NetworkAcls, [subnetId], (items) =>
       items.filter((a) => (a.Associations ?? []).some((x) => x.SubnetId === subnetId)),
@@ -396,6 +408,35 @@ export class SnapshotSource implements Source {
   describeParameters(paramNames: string[], region = this.region): Promise<Fact<ParameterMetadata[]>> {
     return this.read("ssm:DescribeParameters", this.snapshot.ssm?.Parameters, paramNames, (items) =>
       items.filter((p) => paramNames.some((n) => (same(p.Name, n) && matchesOrAbsent(arnRegion(p.ARN), region)) || same(p.ARN, n))),
+    );
+  }
+
+  // EFS: the snapshot's region only (the file systems a task definition names are in the task's region).
+
+  describeFileSystems(ids: string[]): Promise<Fact<FileSystemDescription[]>> {
+    return this.read("elasticfilesystem:DescribeFileSystems", this.snapshot.efs?.FileSystems, ids, (items) => items.filter((f) => ids.includes(f.FileSystemId ?? "")));
+  }
+
+  describeMountTargets(fileSystemId: string): Promise<Fact<MountTargetDescription[]>> {
+    return this.read("elasticfilesystem:DescribeMountTargets", this.snapshot.efs?.MountTargets, [fileSystemId], (items) => items.filter((m) => m.FileSystemId === fileSystemId));
+  }
+
+  describeMountTargetSecurityGroups(ids: string[]): Promise<Fact<MountTargetSecurityGroups[]>> {
+    return this.read("elasticfilesystem:DescribeMountTargetSecurityGroups", this.snapshot.efs?.MountTargetSecurityGroups, ids, (items) =>
+      items.filter((m) => ids.includes(m.MountTargetId ?? "")),
+    );
+  }
+
+  describeAccessPoints(ids: string[]): Promise<Fact<AccessPointDescription[]>> {
+    return this.read("elasticfilesystem:DescribeAccessPoints", this.snapshot.efs?.AccessPoints, ids, (items) =>
+      items.filter((a) => ids.some((id) => a.AccessPointId === id || same(a.AccessPointArn, id))),
+    );
+  }
+
+  describeFileSystemPolicy(fileSystemId: string): Promise<Fact<FileSystemPolicy | null>> {
+    // No item for the file system: it has no policy.
+    return this.read("elasticfilesystem:DescribeFileSystemPolicy", this.snapshot.efs?.FileSystemPolicies, [fileSystemId], (items) =>
+      items.find((p) => p.FileSystemId === fileSystemId) ?? null,
     );
   }
 }

@@ -1,5 +1,6 @@
 import type {
-  ContainerInstance, DhcpOptions, EgressOnlyInternetGateway, Image, ImageDetail, Instance, InstanceProfile,
+  AccessPointDescription, ContainerInstance, FileSystemDescription, FileSystemPolicy, MountTargetDescription, MountTargetSecurityGroups,
+ DhcpOptions, EgressOnlyInternetGateway, Image, ImageDetail, Instance, InstanceProfile,
   InternetGateway, ManagedPrefixList, NatGateway, NetworkAcl, NetworkInterface, ParameterMetadata,
   PullThroughCacheRule, Repository, RepositoryPolicy, Role, RouteTable, SecretMetadata, SecurityGroup, Service,
   Subnet, Task, TaskDefinition, Vpc, VpcAttributes, VpcEndpoint,
@@ -78,4 +79,21 @@ export interface Source {
   describeSecret(secretId: string, region?: string): Promise<Fact<SecretMetadata | null>>;
   /** Parameter metadata (DescribeParameters); never the value. Every name is in `region`. */
   describeParameters(names: string[], region?: string): Promise<Fact<ParameterMetadata[]>>;
+
+  // ---------- EFS: the file systems the task's volumes name, in the source's region ----------
+  /** The file systems of these ids; one that does not exist is left out (FileSystemNotFound). */
+  describeFileSystems(fileSystemIds: string[]): Promise<Fact<FileSystemDescription[]>>;
+  /** Every mount target of the file system; none when it does not exist. */
+  describeMountTargets(fileSystemId: string): Promise<Fact<MountTargetDescription[]>>;
+  /** The security groups of each mount target; one that does not exist is left out. */
+  describeMountTargetSecurityGroups(mountTargetIds: string[]): Promise<Fact<MountTargetSecurityGroups[]>>;
+  /** The access points of these ids; one that does not exist is left out (AccessPointNotFound). */
+  describeAccessPoints(accessPointIds: string[]): Promise<Fact<AccessPointDescription[]>>;
+  /** The file system's policy; null when it has none (PolicyNotFound) or does not exist. */
+  describeFileSystemPolicy(fileSystemId: string): Promise<Fact<FileSystemPolicy | null>>;
+  /**
+   * Every security group of the VPC (DescribeSecurityGroups by vpc-id): read beside the mount
+   * targets, so that their groups' rules are in hand one round before their ids are.
+   */
+  describeVpcSecurityGroups(vpcId: string): Promise<Fact<SecurityGroup[]>>;
 }
