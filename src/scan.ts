@@ -9,7 +9,7 @@ import type { Service, Task } from "./model/aws.js";
 import { plural } from "./model/queries.js";
 import type { Report } from "./model/report.js";
 import { buildReport } from "./report.js";
-import { renderMarkdown } from "./render/markdown.js";
+import { md, renderMarkdown } from "./render/markdown.js";
 import { cachedSource } from "./source/cache.js";
 import type { Source } from "./source/source.js";
 
@@ -146,7 +146,7 @@ export function groupText(g: { id: string; count: number; services: string[]; ta
 
 /** For a ticket: the groups first, one table, then each task's report. */
 export function renderScanMarkdown(s: ScanReport): string {
-  const out = [`# ecs-doctor scan of \`${s.cluster}\``, "", `${plural(s.stoppedTasks, "stopped task")}, ${s.reports.length} failed to pull or start.`, ""];
+  const out = [`# ecs-doctor scan of ${md(s.cluster)}`, "", `${plural(s.stoppedTasks, "stopped task")}, ${s.reports.length} failed to pull or start.`, ""];
   if (s.groups.length > 0) {
     out.push("| cause | tasks | services |", "| --- | --- | --- |");
     for (const g of s.groups) out.push(`| \`${g.id}\` | ${g.count} | ${g.services.join(", ") || "-"} |`);
