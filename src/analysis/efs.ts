@@ -82,6 +82,8 @@ export interface EfsFilterInputs {
   /** The mount target subnet's network ACL; null when it is the task's own subnet (no ACL is crossed). */
   mountTargetAcl: Fact<NetworkAcl | null> | null;
   prefixLists: ManagedPrefixList[];
+  /** The VPC's CIDR blocks: where a mount target whose address is not recorded is. */
+  vpcCidrs: string[];
 }
 
 function sgFact(v: SecurityGroupVerdict, direction: "egress" | "ingress", peer: Peer): string {
@@ -104,9 +106,11 @@ export function efsFilters(i: EfsFilterInputs): FilterCheck[] {
   const mt = i.mountTarget;
   const mtGroupIds = factValue(i.mountTargetGroups)?.map((g) => g.GroupId ?? "").filter(Boolean) ?? [];
   const taskGroupIds = factValue(i.origin.securityGroupIds) ?? [];
+  // A mount target's address not recorded: somewhere in the VPC, and a rule that covers only part of it decides nothing.
+  const mtCidrs = mt.IpAddress ? [`${mt.IpAddress}/32`] : i.vpcCidrs.length > 0 ? i.vpcCidrs : undefined;
   const mtPeer: Peer = {
     family: "ipv4",
-    cidrs: mt.IpAddress ? [`${mt.IpAddress}/32`] : undefined,
+    cidrs: mtCidrs,
     groupIds: mtGroupIds,
     label: `mount target ${mt.MountTargetId ?? "?"}${mt.IpAddress ? ` (${mt.IpAddress})` : ""}`,
   };
@@ -151,7 +155,7 @@ export function efsFilters(i: EfsFilterInputs): FilterCheck[] {
     acl(i.taskAcl, "task-subnet", i.origin.subnetId, [["egress", ports, mtPeer, mtFix], ["ingress", ephemeral, mtPeer, mtFix]]);
     acl(i.mountTargetAcl, "mount-target-subnet", mt.SubnetId, [["ingress", ports, taskPeer, taskFix], ["egress", ephemeral, taskPeer, taskFix]]);
   }
-  return out;
+  return mt.IpAddress ? out : out.map((c) => (c.verdict === "partial" || (c.verdict === "deny" && !mtCidrs) ? { ...c, verdict: "indeterminate" as const } : c));
 }
 
 // ---------- access: the file system policy and the task role ----------

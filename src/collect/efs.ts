@@ -98,6 +98,7 @@ export async function collectEfs(source: Source, x: EfsInputs): Promise<EfsEvide
             mountTargetGroups: target === groupsOf ? mountTargetGroups : known([]),
             mountTargetAcl,
             prefixLists: factValue(network.prefixLists) ?? [],
+            vpcCidrs: [factValue(network.vpc)?.CidrBlock, ...(factValue(network.vpc)?.CidrBlockAssociationSet ?? []).map((c) => c.CidrBlock)].filter((c): c is string => Boolean(c)),
           }));
     const fileSystemArn = factValue(fileSystem)?.FileSystemArn ?? fileSystemArnOf(x.region, x.accountId, spec.fileSystemId);
     const accessPointArn = spec.accessPointId ? (factValue(accessPoint)?.AccessPointArn ?? accessPointArnOf(x.region, x.accountId, spec.accessPointId)) : undefined;

@@ -57,6 +57,17 @@ describe("efs-security-group-blocks", () => {
     expect(d.check(await evidenceOf(world())).status).toBe("n/a");
   });
 
+  it("judges a mount target whose address is not recorded by the VPC's CIDR, and never proves a block from part of it", async () => {
+    const noIp = () => world().withEfs().failingWith(EFS_MESSAGES.timeout).mutate((s) => {
+      for (const m of s.efs!.MountTargets!) delete m.IpAddress;
+    });
+    const vpcOnly = noIp().withEgress([{ IpProtocol: "-1", IpRanges: [{ CidrIp: "10.0.0.0/16" }] }]);
+    expect(d.check(await evidenceOf(vpcOnly)).status).toBe("pass");
+    const part = noIp().withEgress([{ IpProtocol: "-1", IpRanges: [{ CidrIp: "10.0.5.0/24" }] }]);
+    const r = d.check(await evidenceOf(part));
+    expect(r.status === "fail" && r.findings[0].severity).toBe("warning");
+  });
+
   it("is skipped when the mount target's security groups could not be read", async () => {
     const w = world().withEfs().mutate((s) => {
       delete s.efs!.MountTargetSecurityGroups;
