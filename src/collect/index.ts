@@ -123,15 +123,17 @@ export async function collectEvidence(source: Source, task: Task, options: Colle
   const imagesP = Promise.all([...refs.values()].map(({ ref, containers }) => collectImage(source, ref, containers, def)));
   const executionRoleP = executionRoleArn ? source.getRole(roleNameOf(executionRoleArn)) : Promise.resolve(known(null));
   const ecrRepoArns = [...refs.values()].filter((r) => r.ref.kind === "ecr").map((r) => r.ref.repositoryArn!);
-  const simulationP = executionRoleArn && ecrRepoArns.length > 0
-    ? source.simulatePrincipalPolicy(executionRoleArn, [...PULL_ACTIONS], ["*", ...ecrRepoArns])
-    : Promise.resolve(known([]));
   const secretsP = collectSecrets(source, def, region, accountId, scope);
-  // IAM's own answer for the secrets the execution role reads (live only; a snapshot evaluates the documents).
-  const secretsSimulationP = secretsP.then((refs) => {
-    const { actions, resources } = secretsSimulationRequest(refs, region, accountId);
+  // IAM's own answer for what the execution role does at start: the pull and the secrets it reads (live only;
+  // a snapshot evaluates the documents). One simulation for both: it waits for the secrets' metadata (their
+  // KMS keys), a round that nothing the pull's answer leads to needs sooner.
+  const simulationP = secretsP.then((secretRefs) => {
+    const secrets = secretsSimulationRequest(secretRefs, region, accountId);
+    const actions = [...(ecrRepoArns.length > 0 ? PULL_ACTIONS : []), ...secrets.actions];
+    const resources = [...new Set([...(ecrRepoArns.length > 0 ? ["*", ...ecrRepoArns] : []), ...secrets.resources])];
     return executionRoleArn && actions.length > 0 ? source.simulatePrincipalPolicy(executionRoleArn, actions, resources) : known([]);
   });
+  const secretsSimulationP = simulationP;
 
   // The operating system, derived once: the pull origin's (its ephemeral ports) and the platform check's.
   const osP = Promise.all([containerInstanceP, instanceP]).then(([ci, i]) => taskOsOf(launchType, factValue(i) ?? null, factValue(ci) ?? null, def ?? null));
