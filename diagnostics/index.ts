@@ -13,6 +13,8 @@ import executionRoleMissing from "./execution-role-missing.js";
 import executionRoleNotAssumable from "./execution-role-not-assumable.js";
 import imageNotFound from "./image-not-found.js";
 import imagePlatformMismatch from "./image-platform-mismatch.js";
+import logGroupMissing from "./log-group-missing.js";
+import logPermissionsMissing from "./log-permissions-missing.js";
 import natGatewayNoInternet from "./nat-gateway-no-internet.js";
 import networkAclBlocks from "./network-acl-blocks.js";
 import noRouteToRegistry from "./no-route-to-registry.js";
@@ -26,6 +28,7 @@ import repositoryNotFound from "./repository-not-found.js";
 import routeBlackhole from "./route-blackhole.js";
 import secretsUnreadable from "./secrets-unreadable.js";
 import securityGroupEgressBlocked from "./security-group-egress-blocked.js";
+import subnetAddressesExhausted from "./subnet-addresses-exhausted.js";
 import unexplainedPullFailure from "./unexplained-pull-failure.js";
 import vpcDnsDisabled from "./vpc-dns-disabled.js";
 import vpcEndpointMissing from "./vpc-endpoint-missing.js";
@@ -46,6 +49,8 @@ export const DIAGNOSTICS: readonly Diagnostic[] = [
   executionRoleNotAssumable,
   imageNotFound,
   imagePlatformMismatch,
+  logGroupMissing,
+  logPermissionsMissing,
   natGatewayNoInternet,
   networkAclBlocks,
   noRouteToRegistry,
@@ -59,6 +64,7 @@ export const DIAGNOSTICS: readonly Diagnostic[] = [
   routeBlackhole,
   secretsUnreadable,
   securityGroupEgressBlocked,
+  subnetAddressesExhausted,
   unexplainedPullFailure,
   vpcDnsDisabled,
   vpcEndpointMissing,

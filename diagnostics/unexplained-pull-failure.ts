@@ -41,15 +41,19 @@ const diagnostic: SummaryDiagnostic = {
       : skipped
         ? "Look first at what could not be checked (grant the permissions named below and diagnose again), then at the registry's side."
         : "Everything that could be checked is in order: the cause is outside what this account's configuration shows (a service control policy, a proxy or firewall appliance, the registry's side), or it was passing and has since been fixed: retry the task.";
+    // A cut message that names its step ranks that step's possible causes (an unreadable secret) above this summing-up.
+    const stepCauses = outcome.findings.filter((f) => f.causeOfCutMessage).map((f) => f.id);
     return fail({
       severity: "error",
       certainty: "possible",
+      ...(stepCauses.length > 0 && !opaque && { confidence: 0.2 }),
       title: opaque?.route
         ? `Pull failed; the path leaves through ${opaque.route.target.id}, which ecs-doctor cannot see past`
         : `${PULL_STAGES.has(failure?.signals.stage ?? "unknown") ? "Pull failed" : "The task failed to start"}, and no checked configuration explains it`,
       explanation:
         `The task failed with ${quote(failure?.message ?? e.task.stoppedReason ?? "")} (${failure?.signals.summary ?? "unparsed"}). ` +
-        `${outcome.passed.length} checks passed and ${outcome.skipped.length} could not be made. ${look}`,
+        `${outcome.passed.length} checks passed and ${outcome.skipped.length} could not be made. ${look}` +
+        (stepCauses.length > 0 ? ` The message is cut short but names its step: look first at ${[...new Set(stepCauses)].join(", ")}, above.` : ""),
       evidence,
       fixes: [
         {

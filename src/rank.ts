@@ -29,6 +29,17 @@ export function messageAgreement(d: Diagnostic, f: DraftFinding, e: Evidence): A
 /** True when every failure message the finding concerns comes from a step at which its cause cannot break the start. */
 export { stageFits };
 
+/**
+ * True when the messages the finding concerns are cut or unreadable (their kind unknown) but name a step, and
+ * the finding is a cause of that step: a truncated "failed to fetch secret arn:..." still says where to look.
+ */
+export function causeOfCutMessage(d: Diagnostic, f: DraftFinding, e: Evidence): boolean {
+  if (d.stages === "any") return false;
+  const failures = e.failures.filter((x) => !f.container || x.container === f.container);
+  const relevant = failures.length > 0 ? failures : e.failures;
+  return relevant.length > 0 && relevant.every((x) => x.signals.kind === "unknown") && relevant.some((x) => x.signals.stage !== "unknown" && stageFits(d.stages, x.signals.stage));
+}
+
 export function offStage(d: Diagnostic, f: DraftFinding, e: Evidence): boolean {
   const failures = e.failures.filter((x) => !f.container || x.container === f.container);
   const relevant = failures.length > 0 ? failures : e.failures;

@@ -41,7 +41,7 @@ describe("deploy/ecs-doctor.yaml", () => {
     const live = ["src/source/live.ts", "src/source/live-efs.ts"].map((f) => readFileSync(f, "utf8")).join("\n");
     const services: Record<string, string> = {
       "client-ec2": "ec2", "client-ecr": "ecr", "client-ecs": "ecs", "client-iam": "iam", "client-secrets-manager": "secretsmanager", "client-ssm": "ssm", "client-sts": "sts",
-      "client-efs": "elasticfilesystem",
+      "client-efs": "elasticfilesystem", "client-cloudwatch-logs": "logs", "client-kms": "kms",
     };
     const needed: string[] = [];
     for (const [, names, pkg] of live.matchAll(/import\s*\{([^}]*)\}\s*from\s*"@aws-sdk\/([^"]+)"/g)) {

@@ -225,6 +225,22 @@ describe("the stage decides the family (findings.md)", () => {
     expect(familyOf(r)).not.toBe("ecr-repository-policy-denies");
   });
 
+  it("a truncated secrets message ranks the secret the role may not read above unexplained-pull-failure", async () => {
+    const cut =
+      "ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: unable to retrieve secret from asm: service call has been retried 1 time(s): failed to fetch secret arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbCdEf from secrets ma...";
+    const r = await report(world().withSecret({ kmsKeyId: `arn:aws:kms:${REGION}:${ACCOUNT}:key/1111-2222` }).failingWith(cut));
+    expect(familyOf(r)).toBe("secrets-unreadable");
+    const unexplained = r.findings.find((f) => f.id === "unexplained-pull-failure")!;
+    expect(unexplained.explanation).toContain("look first at secrets-unreadable");
+  });
+
+  it("a whole message that proves nothing keeps unexplained-pull-failure first", async () => {
+    const r = await report(world().withSecret({ kmsKeyId: `arn:aws:kms:${REGION}:${ACCOUNT}:key/1111-2222` }).failingWith(MESSAGES.timeout));
+    const unexplained = r.findings.find((f) => f.id === "unexplained-pull-failure");
+    expect(unexplained?.severity).toBe("error");
+    expect(unexplained?.explanation).not.toContain("look first at");
+  });
+
   it("the network still ranks first for the Fargate log driver that cannot reach CloudWatch Logs", async () => {
     const cannotReach =
       "ResourceInitializationError: failed to validate logger args: The task cannot find the Amazon CloudWatch log group defined in the task definition. There is a connection issue between the task and Amazon CloudWatch. Check your network configuration. : signal: killed";

@@ -9,7 +9,7 @@
 // what it returns.
 
 import type { ParameterMetadata, Role, SecretMetadata } from "../model/aws.js";
-import type { ImageEvidence, RoleEvidence, SecretReference } from "../model/evidence.js";
+import type { ImageEvidence, KeyEvidence, RoleEvidence, SecretReference } from "../model/evidence.js";
 import { type Fact, known, type Unknown, unknown } from "../model/fact.js";
 import type { SimulationResult } from "../source/source.js";
 import { type Decision, type Evaluation, evaluateIdentityPolicies, evaluateResourcePolicy, type NamedPolicy, trustAllowsService } from "./iam-policy.js";
@@ -41,6 +41,8 @@ export interface PermissionAnswer extends PermissionQuestion {
   unknownConditions: string[];
   /** The document that could not be read and leaves the answer unknown. */
   unreadable?: Unknown;
+  /** The resource's own policy (a KMS key policy) was read and is part of the decision. */
+  resourcePolicyRead?: boolean;
 }
 
 export interface TrustAnswer {
@@ -233,8 +235,11 @@ function arnParts(arn: string): { partition: string; region: string; account: st
   return p[0] === "arn" && p.length >= 6 ? { partition: p[1], region: p[3], account: p[4] } : undefined;
 }
 
+/** A secret reference whose key may be resolved (its ARN known) before its policy is read. */
+type KeyedReference = Omit<SecretReference, "key"> & { key?: Pick<KeyEvidence, "arn"> };
+
 /** The KMS key a secret or SecureString parameter is encrypted with, when it is a customer managed key. */
-export function customerManagedKey(ref: SecretReference): string | undefined {
+export function customerManagedKey(ref: KeyedReference): string | undefined {
   const meta = ref.secret.state === "known" ? ref.secret.value : null;
   if (!meta) return undefined;
   const key = ref.store === "secretsmanager" ? (meta as SecretMetadata).KmsKeyId : (meta as ParameterMetadata).Type === "SecureString" ? (meta as ParameterMetadata).KeyId : undefined;
@@ -243,7 +248,7 @@ export function customerManagedKey(ref: SecretReference): string | undefined {
 }
 
 /** What the execution role must be allowed to read one secret or parameter. */
-export function secretQuestions(ref: SecretReference, region: string, accountId: string): PermissionQuestion[] {
+export function secretQuestions(ref: KeyedReference, region: string, accountId: string): PermissionQuestion[] {
   const meta = ref.secret.state === "known" ? ref.secret.value : null;
   if (!meta) return [];
   const resource = meta.ARN ?? ref.resourceArn;
@@ -257,7 +262,9 @@ export function secretQuestions(ref: SecretReference, region: string, accountId:
     const via = `${ref.store === "secretsmanager" ? "secretsmanager" : "ssm"}.${where.region}.amazonaws.com`;
     let keyArn = key;
     let placeholder = false;
-    if (!key.startsWith("arn:")) {
+    const resolved = ref.key?.arn.state === "known" ? ref.key.arn.value : null;
+    if (resolved) keyArn = resolved;
+    else if (!key.startsWith("arn:")) {
       if (key.startsWith("alias/")) {
         keyArn = `arn:${where.partition}:kms:${where.region}:${where.account}:key/(the key behind ${key})`;
         placeholder = true;
@@ -325,7 +332,7 @@ export function derivePermissions(x: PermissionInputs): DerivedPermissions {
     if (!x.executionRoleArn || (x.executionRole.state === "known" && x.executionRole.value === null)) return undefined;
     const qs = secretQuestions(ref, x.region, x.accountId);
     if (qs.length === 0) return undefined;
-    return answerQuestions(qs, x.executionRole, x.secretsSimulation, { arn: x.executionRoleArn, account: x.accountId }, x.source);
+    return withKeyPolicy(answerQuestions(qs, x.executionRole, x.secretsSimulation, { arn: x.executionRoleArn, account: x.accountId }, x.source), ref.key, x.executionRoleArn, x.accountId);
   });
 
   const repositoryAccess = x.images.map((i) => repositoryAccessOf(i, pr, x.accountId));
@@ -415,6 +422,51 @@ function withRepositoryPolicyAllows(answers: Fact<PermissionAnswer[]>, images: I
   );
 }
 
+/**
+ * A KMS key's policy decides whether the key may be used at all (AWS KMS key policies): a statement that
+ * grants the role itself suffices; an Allow of the account only lets the role's IAM policies decide (the
+ * answer stands, now definite); a key policy that does neither refuses the role whatever IAM allows, and
+ * its Deny refuses it outright. A key that does not exist refuses every request.
+ */
+function withKeyPolicy(answers: Fact<PermissionAnswer[]>, key: KeyEvidence | undefined, roleArn: string, accountId: string): Fact<PermissionAnswer[]> {
+  if (answers.state !== "known" || !key || key.policy.state !== "known") return answers;
+  const keyPolicy = key.policy.value;
+  const arn = key.arn.state === "known" ? key.arn.value : null;
+  return known(
+    answers.value.map((a): PermissionAnswer => {
+      if (a.action !== "kms:Decrypt") return a;
+      if (!keyPolicy || !arn) {
+        const why = arn ? `key ${arn} does not exist` : `alias ${key.named} names no key`;
+        return { ...a, decision: "implicit-deny", placeholder: false, resourcePolicyRead: true, notes: [...a.notes, `The ${why} in KMS: nothing can decrypt with it.`] };
+      }
+      const policy: NamedPolicy = { name: `key policy of ${arn}`, document: keyPolicy.Policy ?? "{}" };
+      const request = { action: a.action, resource: arn, principalArn: roleArn, principalAccount: accountId, context: a.context };
+      const whole = evaluateResourcePolicy(policy, request);
+      const direct = directGrants(policy);
+      const grantsRole = direct ? evaluateResourcePolicy(direct, request) : undefined;
+      const base = { ...a, resource: arn, placeholder: false, resourcePolicyRead: true };
+      if (whole.decision === "explicit-deny") {
+        return { ...base, decision: "explicit-deny", deniedBy: whole.matched.filter((m) => m.effect === "Deny" && !m.conditional).map(statementLabel), notes: [...a.notes, ...whole.notes] };
+      }
+      if (grantsRole?.decision === "allowed") {
+        if (a.decision !== "implicit-deny" || a.cutByBoundary) return base;
+        return { ...base, decision: "allowed", notes: [...a.notes, `No identity policy allows kms:Decrypt, but the key policy of ${arn} grants it to the role itself.`] };
+      }
+      if (whole.decision === "allowed") {
+        return { ...base, notes: [...a.notes, `The key policy of ${arn} lets IAM policies of account ${accountId} grant kms:Decrypt: the role's own policies decide.`] };
+      }
+      if (whole.decision === "unknown" || grantsRole?.decision === "unknown") {
+        return { ...base, decision: a.decision === "explicit-deny" ? a.decision : "unknown", unknownConditions: [...new Set([...a.unknownConditions, ...whole.unknownConditions])], notes: [...a.notes, `The key policy of ${arn} allows kms:Decrypt only under conditions that cannot be checked offline.`] };
+      }
+      return {
+        ...base,
+        decision: a.decision === "explicit-deny" ? a.decision : "implicit-deny",
+        notes: [...a.notes, `The key policy of ${arn} neither grants the role kms:Decrypt nor lets the account's IAM policies grant it, so no identity policy can.`],
+      };
+    }),
+  );
+}
+
 function repositoryAccessOf(i: ImageEvidence, pr: RoleEvidence | null, accountId: string): Fact<PermissionAnswer[]> | null {
   if (i.ref.kind !== "ecr" || !i.ref.registryId || !i.ref.repositoryArn) return null;
   const same = sameAccount(i, accountId);
@@ -456,7 +508,7 @@ function repositoryAccessOf(i: ImageEvidence, pr: RoleEvidence | null, accountId
 }
 
 /** The (action, resource) pairs worth a simulation for the secrets, without stand-in resources. */
-export function secretsSimulationRequest(refs: SecretReference[], region: string, accountId: string): { actions: string[]; resources: string[] } {
+export function secretsSimulationRequest(refs: KeyedReference[], region: string, accountId: string): { actions: string[]; resources: string[] } {
   const qs = refs.flatMap((r) => secretQuestions(r, region, accountId)).filter((q) => !q.placeholder);
   return { actions: [...new Set(qs.map((q) => q.action))], resources: [...new Set(qs.map((q) => q.resource))] };
 }

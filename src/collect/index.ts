@@ -5,6 +5,7 @@
 import { destinationPaths, isInterface, natPathFor, neededDestinations, s3PrefixListIds, workingNatGateways } from "../analysis/destinations.js";
 import { endpointPolicyCheck, pathFilters } from "../analysis/path-filters.js";
 import type { ImageRef } from "../analysis/image-ref.js";
+import { logAccess, logsSimulationRequest } from "../analysis/log-permissions.js";
 import { derivePermissions, secretsSimulationRequest } from "../analysis/permissions.js";
 import { manifestPlatforms, type TaskOs, taskOsOf, taskPlatformOf } from "../analysis/platform.js";
 import { isEgressTarget, routeFor, routeTableFor, type TargetInventory, withTargetState } from "../analysis/routes.js";
@@ -13,6 +14,8 @@ import type { DestinationPath, Evidence, FilterCheck, ImageEvidence, NetworkEvid
 import { type Fact, isKnown, known, mapFact, unknown, factValue } from "../model/fact.js";
 import { UsageError } from "../errors.js";
 import type { Source } from "../source/source.js";
+import { readAliases, resolveKeys, withKeyPolicies } from "./kms.js";
+import { collectLogGroups, logGroupReferences } from "./logs.js";
 import { collectEfs } from "./efs.js";
 import { secretReferences } from "./secrets.js";
 import { eniAttachment, failuresOf, imageRefFor, launchTypeOf, parseTaskLocator, serviceNameOf, type TaskLocator } from "./task.js";
@@ -99,6 +102,14 @@ export async function collectEvidence(source: Source, task: Task, options: Colle
       })
       : undefined;
 
+  // The subnet of the task's own interface: a message that names one (no interface was created), else the attachment's.
+  const early = failuresOf(task, () => undefined);
+  const named = early.failures.find((f) => f.signals.stage === "network-interface" && f.signals.subnetId)?.signals.subnetId;
+  // A task that did not fail to start says nothing about its subnet's addresses: not worth a call.
+  const interfaceSubnetId = options.mode === "preflight" ? eni?.subnetId : early.scope === "none" ? undefined : (named ?? eni?.subnetId);
+  const interfaceSubnetP = !interfaceSubnetId ? undefined
+    : interfaceSubnetId === earlySubnetId && subnetP && !(subnetP instanceof Promise) ? subnetP.subnet
+      : source.describeSubnets([interfaceSubnetId]).then((f) => mapFact(f, (x) => x[0] ?? null));
   const taskDefinition = await taskDefinitionP;
   const def = factValue(taskDefinition) ?? undefined;
   const imageOf = (container: string) => imageRefFor(task, def, container);
@@ -120,19 +131,28 @@ export async function collectEvidence(source: Source, task: Task, options: Colle
   }
 
   const executionRoleArn = task.overrides?.executionRoleArn ?? def?.executionRoleArn ?? null;
-  const imagesP = Promise.all([...refs.values()].map(({ ref, containers }) => collectImage(source, ref, containers, def)));
+  const imagesP = Promise.all([...refs.values()].map(({ ref, containers }) => collectImage(source, ref, containers, def, pinnedDigestOf(task, def, ref, containers))));
   const executionRoleP = executionRoleArn ? source.getRole(roleNameOf(executionRoleArn)) : Promise.resolve(known(null));
   const ecrRepoArns = [...refs.values()].filter((r) => r.ref.kind === "ecr").map((r) => r.ref.repositoryArn!);
-  const secretsP = collectSecrets(source, def, region, accountId, scope);
-  // IAM's own answer for what the execution role does at start: the pull and the secrets it reads (live only;
-  // a snapshot evaluates the documents). One simulation for both: it waits for the secrets' metadata (their
-  // KMS keys), a round that nothing the pull's answer leads to needs sooner.
-  const simulationP = secretsP.then((secretRefs) => {
-    const secrets = secretsSimulationRequest(secretRefs, region, accountId);
-    const actions = [...(ecrRepoArns.length > 0 ? PULL_ACTIONS : []), ...secrets.actions];
-    const resources = [...new Set([...(ecrRepoArns.length > 0 ? ["*", ...ecrRepoArns] : []), ...secrets.resources])];
-    return executionRoleArn && actions.length > 0 ? source.simulatePrincipalPolicy(executionRoleArn, actions, resources) : known([]);
-  });
+  // The log groups are named by the task definition: read beside the roles, and asked in the same simulation as the pull.
+  const logRefs = logGroupReferences(def, task, region, accountId);
+  const logGroupsP = collectLogGroups(source, logRefs, scope);
+  const logsAsked = scope === "none" || scope === "assume-role" ? { actions: [], resources: [] } : logsSimulationRequest(logRefs);
+  const roleSimulation = (roleArn: string, more: { actions: string[]; resources: string[] } = { actions: [], resources: [] }) => {
+    const pull = ecrRepoArns.length > 0 ? { actions: [...PULL_ACTIONS], resources: ["*", ...ecrRepoArns] } : { actions: [], resources: [] };
+    const actions = [...new Set([...pull.actions, ...logsAsked.actions, ...more.actions])];
+    const resources = [...new Set([...pull.resources, ...logsAsked.resources, ...more.resources])];
+    return actions.length > 0 ? source.simulatePrincipalPolicy(roleArn, actions, resources) : Promise.resolve(known([]));
+  };
+  const keyedSecretsP = collectSecrets(source, def, region, accountId, scope);
+  // The key policies are asked once the metadata names the keys.
+  const secretsP = keyedSecretsP.then((refs) => withKeyPolicies(source, refs));
+  // IAM's own answer (live only; a snapshot evaluates the documents) for all the execution role does at start: the
+  // pull, the logs and the secrets it reads. One simulation: it waits for the secrets' metadata (their KMS keys), a
+  // round that nothing the pull's answer leads to needs sooner.
+  const simulationP = executionRoleArn
+    ? keyedSecretsP.then((refs) => roleSimulation(executionRoleArn, secretsSimulationRequest(refs, region, accountId)))
+    : Promise.resolve(known([]));
   const secretsSimulationP = simulationP;
 
   // The operating system, derived once: the pull origin's (its ephemeral ports) and the platform check's.
@@ -162,15 +182,12 @@ export async function collectEvidence(source: Source, task: Task, options: Colle
     if (profile.state !== "known") return { purpose: "instance-role", arn: "unknown", role: profile, simulation: known([]) };
     const role = profile.value?.Roles?.[0];
     if (!role?.Arn) return null;
-    const [full, simulation] = await Promise.all([
-      source.getRole(role.RoleName ?? roleNameOf(role.Arn)),
-      ecrRepoArns.length > 0 ? source.simulatePrincipalPolicy(role.Arn, [...PULL_ACTIONS], ["*", ...ecrRepoArns]) : Promise.resolve(known([])),
-    ]);
+    const [full, simulation] = await Promise.all([source.getRole(role.RoleName ?? roleNameOf(role.Arn)), roleSimulation(role.Arn)]);
     return { purpose: "instance-role", arn: role.Arn, role: full, simulation };
   })();
 
-  const [collectedImages, network, executionRole, pullRole, collectedSecrets, instanceProfile, secretsSimulation] = await Promise.all([
-    imagesP, networkP, executionRoleP, pullRoleP, secretsP, instanceProfileP, secretsSimulationP,
+  const [collectedImages, network, executionRole, pullRole, collectedSecrets, instanceProfile, secretsSimulation, logGroups] = await Promise.all([
+    imagesP, networkP, executionRoleP, pullRoleP, secretsP, instanceProfileP, secretsSimulationP, logGroupsP,
   ]);
   // Derived once: every IAM question of the pull, and the platform the task runs on.
   const permissions = derivePermissions({
@@ -179,7 +196,13 @@ export async function collectEvidence(source: Source, task: Task, options: Colle
   });
   const images = collectedImages.map((i, n) => ({ ...i, repositoryAccess: permissions.repositoryAccess[n] }));
   const secrets = collectedSecrets.map((r, n) => (permissions.secretAccess[n] ? { ...r, access: permissions.secretAccess[n] } : r));
+  const interfaceSubnet = interfaceSubnetId && interfaceSubnetP
+    ? { subnetId: interfaceSubnetId, from: interfaceSubnetId === named ? ("message" as const) : ("attachment" as const), subnet: await interfaceSubnetP }
+    : null;
   const taskPlatform = taskPlatformOf(launchType, taskDefinition, instance, containerInstance, await osP);
+  // The execution role writes the logs; on EC2 without one, the container instance's role.
+  const writer = pullRole && pullRole.arn !== "unknown" && (pullRole.purpose === "execution-role" || launchType === "EC2") ? { purpose: pullRole.purpose, arn: pullRole.arn } : null;
+  const logs = logAccess(logGroups.map((g) => ({ ...g, writer })), pullRole?.role ?? known(null), pullRole?.simulation ?? known([]), accountId, source.kind);
   return {
     region,
     accountId,
@@ -201,6 +224,8 @@ export async function collectEvidence(source: Source, task: Task, options: Colle
     pullRole,
     executionRole,
     secrets,
+    interfaceSubnet,
+    logs,
     ephemeralStorageGiB: task.ephemeralStorage?.sizeInGiB ?? def?.ephemeralStorage?.sizeInGiB ?? 20,
     executionRoleTrust: permissions.executionRoleTrust,
     pullPermissions: permissions.pullPermissions,
@@ -213,7 +238,22 @@ export function roleNameOf(arn: string): string {
   return arn.split("/").pop() ?? arn;
 }
 
-async function collectImage(source: Source, ref: ImageRef, containers: string[], def: TaskDefinition | undefined): Promise<ImageEvidence> {
+/**
+ * The digest ECS pinned at deployment for these containers (findings.md "Pinned digests"): the task's
+ * container carries it as `imageDigest` although its image names only a tag. Not with `versionConsistency`
+ * `disabled`, which turns pinning off.
+ */
+function pinnedDigestOf(task: Task, def: TaskDefinition | undefined, ref: ImageRef, containers: string[]): string | undefined {
+  if (ref.digest) return undefined;
+  for (const name of containers) {
+    if ((def?.containerDefinitions ?? []).find((d) => d.name === name)?.versionConsistency === "disabled") continue;
+    const digest = (task.containers ?? []).find((c) => c.name === name)?.imageDigest;
+    if (digest?.startsWith("sha256:")) return digest;
+  }
+  return undefined;
+}
+
+async function collectImage(source: Source, ref: ImageRef, containers: string[], def: TaskDefinition | undefined, pinnedDigest?: string): Promise<ImageEvidence> {
   const definitions = (def?.containerDefinitions ?? []).filter((d) => containers.includes(d.name ?? ""));
   const none = known(null);
   if (ref.kind !== "ecr" || !ref.registryId) {
@@ -226,14 +266,17 @@ async function collectImage(source: Source, ref: ImageRef, containers: string[],
   // The registry's region (its host names it), which need not be the task's.
   const registryRegion = ref.region;
   const imageId = ref.digest ? { imageDigest: ref.digest } : { imageTag: ref.tag };
-  const [repository, image, manifest, repositoryPolicy, pullThroughCacheRules] = await Promise.all([
+  const [repository, images, manifest, repositoryPolicy, pullThroughCacheRules] = await Promise.all([
     source.describeRepositories(registry, [ref.repository], registryRegion).then((f) => mapFact(f, (r) => r[0] ?? null)),
-    source.describeImages(registry, ref.repository, [imageId], registryRegion).then((f) => mapFact(f, (d) => d[0] ?? null)),
+    // The pinned digest is asked in the same round: one id a call (live), side by side.
+    source.describeImages(registry, ref.repository, pinnedDigest ? [imageId, { imageDigest: pinnedDigest }] : [imageId], registryRegion),
     source.batchGetImage(registry, ref.repository, [imageId], registryRegion).then((f) => mapFact(f, (i) => i[0] ?? null)),
     // Every repository's policy: in the task's own account it can allow the pull (or deny it) as well as the role's policies.
     source.getRepositoryPolicy(registry, ref.repository, registryRegion),
     source.describePullThroughCacheRules(registry, registryRegion),
   ]);
+  const image = mapFact(images, (d) => d.find((x) => (ref.digest ? x.imageDigest === ref.digest : (x.imageTags ?? []).includes(ref.tag ?? ""))) ?? null);
+  const pinnedImage = pinnedDigest ? mapFact(images, (d) => d.find((x) => x.imageDigest === pinnedDigest) ?? null) : undefined;
   // The nearest tags are worth a call only when the one asked for is missing.
   const otherImages = isKnown(repository) && repository.value && isKnown(image) && image.value === null
     ? await source.describeImages(registry, ref.repository, undefined, registryRegion)
@@ -242,10 +285,14 @@ async function collectImage(source: Source, ref: ImageRef, containers: string[],
     rules.find((r) => r.ecrRepositoryPrefix && (ref.repository === r.ecrRepositoryPrefix || ref.repository.startsWith(`${r.ecrRepositoryPrefix}/`))) ?? null,
   );
   const platforms = mapFact(manifest, (m) => manifestPlatforms(m));
-  return { ref, containers, definitions, repository, image, otherImages, manifest, repositoryPolicy, pullThroughCacheRules, pullThroughCache, platforms, repositoryAccess: null };
+  return {
+    ref, containers, definitions, repository, image, ...(pinnedDigest ? { pinnedDigest, pinnedImage } : {}), otherImages, manifest, repositoryPolicy,
+    pullThroughCacheRules, pullThroughCache, platforms, repositoryAccess: null,
+  };
 }
 
-async function collectSecrets(source: Source, def: TaskDefinition | undefined, region: string, accountId: string, scope: Evidence["scope"]): Promise<SecretReference[]> {
+/** The secrets' metadata, with each customer managed key's ARN (its policy is read after). */
+async function collectSecrets(source: Source, def: TaskDefinition | undefined, region: string, accountId: string, scope: Evidence["scope"]) {
   const refs = secretReferences(def, region, accountId);
   // Secrets matter only when the task could have failed on them; each one is a call.
   const needed = scope === "init" || scope === "pull" ? refs : [];
@@ -260,14 +307,19 @@ async function collectSecrets(source: Source, def: TaskDefinition | undefined, r
   }
   const ssmP = Promise.all([...ssmByRegion].map(async ([where, names]) => [where, await source.describeParameters(names, where)] as const)).then((e) => new Map(e));
   const secretIds = [...new Set(needed.filter((r) => r.store === "secretsmanager").map((r) => r.lookupId))];
+  // Asked beside the parameters' metadata: a SecureString usually names its key by alias, whose policy is then
+  // read one round later, not two. A Secrets Manager secret usually names its key by ARN (none for the AWS
+  // managed key): its aliases are asked only when one names an alias, at the cost of that round.
+  const aliases = readAliases(source, needed.filter((r) => r.store === "ssm").map((r) => r.lookupId), region);
   const secretFacts = new Map(await Promise.all(secretIds.map(async (id) => [id, await source.describeSecret(id, regionOf(id))] as const)));
   const ssmFacts = await ssmP;
-  return refs.map((r) => {
+  const read = refs.map((r): SecretReference => {
     if (!needed.includes(r)) return { ...r, secret: unknown("not-captured", r.store === "ssm" ? "ssm:DescribeParameters" : "secretsmanager:DescribeSecret", "not read: the task did not fail at start") };
     if (r.store === "secretsmanager") return { ...r, secret: secretFacts.get(r.lookupId)! };
     const ssm = ssmFacts.get(regionOf(r.lookupId))!;
     return { ...r, secret: mapFact(ssm, (ps) => ps.find((p) => p.Name === r.lookupId || p.ARN === r.lookupId || p.Name === `/${r.lookupId}` || (p.ARN && r.lookupId.startsWith("arn:") && p.ARN === r.lookupId)) ?? null) };
   });
+  return resolveKeys(source, read, aliases, region, accountId);
 }
 
 function pullOrigin(

@@ -51,6 +51,8 @@ export interface ContainerDefinition {
   secrets?: Secret[];
   logConfiguration?: LogConfiguration;
   environmentFiles?: { value?: string; type?: string }[];
+  /** `disabled`: ECS does not pin the tag to a digest at deployment (findings.md "Pinned digests"). */
+  versionConsistency?: string;
   mountPoints?: MountPoint[];
 }
 export interface MountPoint { sourceVolume?: string; containerPath?: string; readOnly?: boolean }
@@ -123,6 +125,8 @@ export interface Subnet {
   Ipv6Native?: boolean;
   AssignIpv6AddressOnCreation?: boolean;
   Ipv6CidrBlockAssociationSet?: { Ipv6CidrBlock?: string }[];
+  /** Free IPv4 addresses when read: after a failure, not at the time of it. */
+  AvailableIpAddressCount?: number;
 }
 export interface Route {
   DestinationCidrBlock?: string;
@@ -288,6 +292,13 @@ export interface Role {
   InlinePolicies?: InlinePolicy[];
 }
 export interface InstanceProfile { InstanceProfileName?: string; Arn?: string; Roles?: Role[] }
+
+// ---------- CloudWatch Logs (camelCase), KMS (PascalCase) ----------
+export interface LogGroup { logGroupName?: string; arn?: string; kmsKeyId?: string; creationTime?: number; logGroupClass?: string }
+/** KMS GetKeyPolicy, with the key it belongs to (`KeyId` its ARN); `Policy` is the JSON string. */
+export interface KeyPolicy { KeyId?: string; Policy?: string }
+export interface KeyMetadata { KeyId?: string; Arn?: string; KeyManager?: string; KeyState?: string; Enabled?: boolean; AWSAccountId?: string }
+export interface AliasListEntry { AliasName?: string; AliasArn?: string; TargetKeyId?: string }
 
 // ---------- Secrets Manager, SSM ----------
 export interface SecretMetadata { ARN?: string; Name?: string; KmsKeyId?: string; DeletedDate?: string | Date }

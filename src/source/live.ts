@@ -24,6 +24,8 @@ import {
   GetInstanceProfileCommand, GetPolicyCommand, GetPolicyVersionCommand, GetRoleCommand, GetRolePolicyCommand,
   IAMClient, ListAttachedRolePoliciesCommand, ListRolePoliciesCommand, SimulatePrincipalPolicyCommand,
 } from "@aws-sdk/client-iam";
+import { CloudWatchLogsClient, DescribeLogGroupsCommand } from "@aws-sdk/client-cloudwatch-logs";
+import { DescribeKeyCommand, GetKeyPolicyCommand, KMSClient, ListAliasesCommand } from "@aws-sdk/client-kms";
 import type { EFSClient } from "@aws-sdk/client-efs";
 import { DescribeSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { DescribeParametersCommand, SSMClient } from "@aws-sdk/client-ssm";
@@ -31,6 +33,7 @@ import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { UsageError } from "../errors.js";
 import { codeOf, credentialsProblem } from "./aws-errors.js";
 import type {
+  AliasListEntry, KeyMetadata, KeyPolicy, LogGroup,
   AccessPointDescription, FileSystemDescription, FileSystemPolicy, MountTargetDescription, MountTargetSecurityGroups,
   ContainerInstance, DhcpOptions, EgressOnlyInternetGateway, Image, ImageDetail, Instance, InstanceProfile,
   InternetGateway, ManagedPrefixList, NatGateway, NetworkAcl, NetworkInterface, ParameterMetadata, PolicyDocument,
@@ -48,6 +51,8 @@ export interface LiveClients {
   sts: STSClient;
   secretsManager: SecretsManagerClient;
   ssm: SSMClient;
+  logs: CloudWatchLogsClient;
+  kms: KMSClient;
   /** Made on first use (src/source/live-efs.ts): only a task with an EFS volume needs it. */
   efs?: EFSClient;
 }
@@ -59,8 +64,8 @@ export interface LiveCalls {
   fact<T>(call: string, body: () => Promise<T>): Promise<Fact<T>>;
 }
 
-/** The clients of the services whose resources may be in another region than the task: ECR, Secrets Manager, SSM. */
-export type RegionalClients = Pick<LiveClients, "ecr" | "secretsManager" | "ssm">;
+/** The clients of the services whose resources may be in another region than the task: ECR, Secrets Manager, SSM, CloudWatch Logs, KMS. */
+export type RegionalClients = Pick<LiveClients, "ecr" | "secretsManager" | "ssm" | "logs" | "kms">;
 type RegionalService = keyof RegionalClients;
 
 export interface LiveSourceOptions {
@@ -661,6 +666,55 @@ class LiveSource implements Source {
     });
   }
 
+  // ---------- CloudWatch Logs, KMS ----------
+
+  describeLogGroups(prefix: string, region?: string): Promise<Fact<LogGroup[]>> {
+    const call = "logs:DescribeLogGroups";
+    const logs = this.client("logs", region);
+    // A prefix matches more than the one group; 50 a page, and the exact name sorts first among its own prefix.
+    return this.fact(call, async () => {
+      const groups = await this.pages(call, (nextToken, abortSignal) =>
+        logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: prefix, limit: 50, nextToken }), { abortSignal }),
+      (out) => [out.logGroups, out.nextToken], 50);
+      return groups.map((g) => ({ logGroupName: g.logGroupName, arn: g.arn, kmsKeyId: g.kmsKeyId, creationTime: g.creationTime, logGroupClass: g.logGroupClass }));
+    });
+  }
+
+  getKeyPolicy(keyId: string, region?: string): Promise<Fact<KeyPolicy | null>> {
+    const call = "kms:GetKeyPolicy";
+    const kms = this.client("kms", region);
+    return this.fact(call, () =>
+      orMissing(
+        this.run(call, (abortSignal) => kms.send(new GetKeyPolicyCommand({ KeyId: keyId, PolicyName: "default" }), { abortSignal }))
+          .then((out) => ({ KeyId: keyId, Policy: out.Policy })),
+        is("NotFoundException"),
+        null,
+      ));
+  }
+
+  describeKey(keyId: string, region?: string): Promise<Fact<KeyMetadata | null>> {
+    const call = "kms:DescribeKey";
+    const kms = this.client("kms", region);
+    return this.fact(call, () =>
+      orMissing(
+        this.run(call, (abortSignal) => kms.send(new DescribeKeyCommand({ KeyId: keyId }), { abortSignal }))
+          .then(({ KeyMetadata: k }) => k ? { KeyId: k.KeyId, Arn: k.Arn, KeyManager: k.KeyManager, KeyState: k.KeyState, Enabled: k.Enabled, AWSAccountId: k.AWSAccountId } : null),
+        is("NotFoundException"),
+        null,
+      ));
+  }
+
+  listAliases(region?: string): Promise<Fact<AliasListEntry[]>> {
+    const call = "kms:ListAliases";
+    const kms = this.client("kms", region);
+    return this.fact(call, async () => {
+      const aliases = await this.pages(call, (Marker, abortSignal) =>
+        kms.send(new ListAliasesCommand({ Limit: 100, Marker }), { abortSignal }),
+      (out) => [out.Aliases, out.Truncated ? out.NextMarker : undefined]);
+      return aliases.map((a) => ({ AliasName: a.AliasName, AliasArn: a.AliasArn, TargetKeyId: a.TargetKeyId }));
+    });
+  }
+
   // ---------- Secrets Manager, SSM: metadata only, never a value ----------
 
   describeSecret(secretId: string, region?: string): Promise<Fact<SecretMetadata | null>> {
@@ -760,6 +814,8 @@ export async function createLiveSource(options: LiveSourceOptions = {}): Promise
     sts: given.sts ?? new STSClient(config),
     secretsManager: given.secretsManager ?? new SecretsManagerClient(config),
     ssm: given.ssm ?? new SSMClient(config),
+    logs: given.logs ?? new CloudWatchLogsClient(config),
+    kms: given.kms ?? new KMSClient(config),
   };
   // Another region's clients (an image or secret elsewhere than the task): made once, on first use.
   const regional = new Map<string, RegionalClients[RegionalService]>();
@@ -781,6 +837,8 @@ function regionalClient<K extends RegionalService>(service: K, config: Construct
     ecr: () => new ECRClient(config),
     secretsManager: () => new SecretsManagerClient(config),
     ssm: () => new SSMClient(config),
+    logs: () => new CloudWatchLogsClient(config),
+    kms: () => new KMSClient(config),
   };
   return made[service]();
 }

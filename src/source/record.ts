@@ -19,7 +19,7 @@ import type { Source } from "./source.js";
 
 /** Where a method's answer goes: the snapshot collection, the call name the snapshot reader uses, and the item's id. */
 interface Spec {
-  service: "ecs" | "ec2" | "ecr" | "iam" | "secretsmanager" | "ssm" | "efs";
+  service: "ecs" | "ec2" | "ecr" | "iam" | "secretsmanager" | "ssm" | "logs" | "kms" | "efs";
   collection: string;
   call: string;
   /** What the call was about, as the snapshot reader matches `errors[].resource`. */
@@ -90,6 +90,10 @@ const SPECS: Record<string, Spec> = {
     items: (v) => (v as ParameterMetadata[]).map((p) => pick(p, ["Name", "ARN", "Type", "KeyId"])),
   },
 
+  describeLogGroups: { service: "logs", collection: "logGroups", call: "logs:DescribeLogGroups", resources: one(0), id: field("logGroupName", "arn") },
+  getKeyPolicy: { service: "kms", collection: "KeyPolicies", call: "kms:GetKeyPolicy", resources: one(0), id: field("KeyId") },
+  describeKey: { service: "kms", collection: "Keys", call: "kms:DescribeKey", resources: one(0), id: field("Arn", "KeyId") },
+  listAliases: { service: "kms", collection: "Aliases", call: "kms:ListAliases", resources: () => [], id: field("AliasArn", "AliasName") },
   describeFileSystems: { service: "efs", collection: "FileSystems", call: "elasticfilesystem:DescribeFileSystems", resources: ids(0), id: field("FileSystemId") },
   describeMountTargets: { service: "efs", collection: "MountTargets", call: "elasticfilesystem:DescribeMountTargets", resources: one(0), id: field("MountTargetId") },
   describeMountTargetSecurityGroups: {
@@ -110,6 +114,8 @@ const ORDER: Record<Spec["service"], string[]> = {
   iam: ["Roles", "InstanceProfiles"],
   secretsmanager: ["secrets"],
   ssm: ["Parameters"],
+  logs: ["logGroups"],
+  kms: ["KeyPolicies", "Keys", "Aliases"],
   efs: ["FileSystems", "MountTargets", "MountTargetSecurityGroups", "AccessPoints", "FileSystemPolicies"],
 };
 

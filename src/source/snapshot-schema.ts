@@ -34,7 +34,7 @@ const collections: Record<string, Record<string, Shape>> = {
       taskArn: str, clusterArn: str, taskDefinitionArn: str, containerInstanceArn: str, group: str, launchType: str,
       platformVersion: str, lastStatus: str, desiredStatus: str, stopCode: str, stoppedReason: str, stoppedAt: date,
       attachments: arr(obj({ type: str, status: str, details: arr(kv) })),
-      containers: arr(obj({ name: str, image: str, lastStatus: str, reason: str })),
+      containers: arr(obj({ name: str, image: str, imageDigest: str, lastStatus: str, reason: str })),
       overrides: obj({ executionRoleArn: str }),
       ephemeralStorage: obj({ sizeInGiB: num }),
     }),
@@ -42,7 +42,7 @@ const collections: Record<string, Record<string, Shape>> = {
       taskDefinitionArn: str, family: str, revision: num, networkMode: str, requiresCompatibilities: strings,
       executionRoleArn: str, taskRoleArn: str,
       containerDefinitions: arr(obj({
-        name: str, image: str, essential: bool,
+        name: str, image: str, essential: bool, versionConsistency: str,
         repositoryCredentials: obj({ credentialsParameter: str }),
         secrets: arr(secret),
         logConfiguration: obj({ logDriver: str, options: { record: "string" }, secretOptions: arr(secret) }),
@@ -73,7 +73,7 @@ const collections: Record<string, Record<string, Shape>> = {
     VpcAttributes: obj({ VpcId: str, EnableDnsSupport: bool, EnableDnsHostnames: bool }),
     DhcpOptions: obj({ DhcpOptionsId: str, DhcpConfigurations: arr(obj({ Key: str, Values: arr(obj({ Value: str })) })) }),
     Subnets: obj({
-      SubnetId: str, VpcId: str, CidrBlock: str, MapPublicIpOnLaunch: bool, Ipv6Native: bool, Ipv6CidrBlockAssociationSet: arr(obj({ Ipv6CidrBlock: str })),
+      SubnetId: str, VpcId: str, CidrBlock: str, AvailabilityZone: str, AvailableIpAddressCount: num, MapPublicIpOnLaunch: bool, Ipv6Native: bool, Ipv6CidrBlockAssociationSet: arr(obj({ Ipv6CidrBlock: str })),
     }),
     RouteTables: obj({
       RouteTableId: str, VpcId: str,
@@ -128,6 +128,12 @@ const collections: Record<string, Record<string, Shape>> = {
   },
   secretsmanager: { secrets: obj({ ARN: str, Name: str, KmsKeyId: str, DeletedDate: date }) },
   ssm: { Parameters: obj({ Name: str, ARN: str, Type: str, KeyId: str }) },
+  logs: { logGroups: obj({ logGroupName: str, arn: str, kmsKeyId: str }) },
+  kms: {
+    KeyPolicies: obj({ KeyId: str, Policy: str }),
+    Keys: obj({ KeyId: str, Arn: str, KeyManager: str, KeyState: str, Enabled: bool }),
+    Aliases: obj({ AliasName: str, AliasArn: str, TargetKeyId: str }),
+  },
   efs: {
     FileSystems: obj({ FileSystemId: str, FileSystemArn: str, OwnerId: str, Name: str, LifeCycleState: str, Encrypted: bool, NumberOfMountTargets: num }),
     MountTargets: obj({

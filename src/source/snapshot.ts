@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import type {
+  AliasListEntry, KeyMetadata, KeyPolicy, LogGroup,
   AccessPointDescription, FileSystemDescription, FileSystemPolicy, MountTargetDescription, MountTargetSecurityGroups,
   ContainerInstance, DhcpOptions, EgressOnlyInternetGateway, Image, ImageDetail, Instance, InstanceProfile,
   InternetGateway, ManagedPrefixList, NatGateway, NetworkAcl, NetworkInterface, ParameterMetadata,
@@ -53,6 +54,8 @@ export interface Snapshot {
   iam?: { Roles?: Role[]; InstanceProfiles?: InstanceProfile[] };
   secretsmanager?: { secrets?: SecretMetadata[] };
   ssm?: { Parameters?: ParameterMetadata[] };
+  logs?: { logGroups?: LogGroup[] };
+  kms?: { KeyPolicies?: KeyPolicy[]; Keys?: KeyMetadata[]; Aliases?: AliasListEntry[] };
   efs?: {
     FileSystems?: FileSystemDescription[];
     MountTargets?: MountTargetDescription[];
@@ -352,6 +355,46 @@ export class SnapshotSource implements Source {
     // The delay keeps a replay's round trips those of the live run.
     await this.delay();
     return unknown("not-captured", "iam:SimulatePrincipalPolicy", "a snapshot is evaluated from its policy documents");
+  }
+
+  describeLogGroups(prefix: string, region = this.region): Promise<Fact<LogGroup[]>> {
+    // A log group is in the snapshot's region unless its ARN names another.
+    return this.read("logs:DescribeLogGroups", this.snapshot.logs?.logGroups, [prefix], (items) =>
+      items.filter((g) => (g.logGroupName ?? "").startsWith(prefix) && (arnRegion(g.arn) ?? this.region) === region),
+    );
+  }
+
+  /** The key a key id, key ARN, alias name or alias ARN names, through `kms.Aliases` and `kms.Keys`. */
+  private keyOf(keyId: string, region: string): { id: string; arn?: string } | null {
+    let id = keyId;
+    if (/(?:^|:)alias\//.test(keyId)) {
+      const name = keyId.slice(keyId.indexOf("alias/"));
+      const alias = (this.snapshot.kms?.Aliases ?? []).find((a) => a.AliasName === name && (arnRegion(a.AliasArn) ?? this.region) === region);
+      if (!alias?.TargetKeyId) return null;
+      id = alias.TargetKeyId;
+    }
+    const bare = id.includes(":key/") ? id.slice(id.indexOf(":key/") + 5) : id;
+    const meta = (this.snapshot.kms?.Keys ?? []).find((k) => k.KeyId === bare || same(k.Arn, id));
+    return { id: bare, arn: meta?.Arn ?? (id.startsWith("arn:") ? id : undefined) };
+  }
+
+  getKeyPolicy(keyId: string, region = this.region): Promise<Fact<KeyPolicy | null>> {
+    return this.read("kms:GetKeyPolicy", this.snapshot.kms?.KeyPolicies, [keyId], (items) => {
+      const key = this.keyOf(keyId, region);
+      if (!key) return null;
+      return items.find((p) => same(p.KeyId, key.arn) || p.KeyId === key.id || (p.KeyId ?? "").endsWith(`:key/${key.id}`)) ?? null;
+    });
+  }
+
+  describeKey(keyId: string, region = this.region): Promise<Fact<KeyMetadata | null>> {
+    return this.read("kms:DescribeKey", this.snapshot.kms?.Keys, [keyId], (items) => {
+      const key = this.keyOf(keyId, region);
+      return key ? (items.find((k) => k.KeyId === key.id || same(k.Arn, key.arn)) ?? null) : null;
+    });
+  }
+
+  listAliases(region = this.region): Promise<Fact<AliasListEntry[]>> {
+    return this.read("kms:ListAliases", this.snapshot.kms?.Aliases, [], (items) => items.filter((a) => (arnRegion(a.AliasArn) ?? this.region) === region));
   }
 
   describeSecret(secretId: string, region = this.region): Promise<Fact<SecretMetadata | null>> {

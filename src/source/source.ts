@@ -1,6 +1,6 @@
 import type {
-  AccessPointDescription, ContainerInstance, FileSystemDescription, FileSystemPolicy, MountTargetDescription, MountTargetSecurityGroups,
- DhcpOptions, EgressOnlyInternetGateway, Image, ImageDetail, Instance, InstanceProfile,
+  AccessPointDescription, AliasListEntry, ContainerInstance, FileSystemDescription, FileSystemPolicy, KeyMetadata, KeyPolicy, LogGroup,
+  MountTargetDescription, MountTargetSecurityGroups, DhcpOptions, EgressOnlyInternetGateway, Image, ImageDetail, Instance, InstanceProfile,
   InternetGateway, ManagedPrefixList, NatGateway, NetworkAcl, NetworkInterface, ParameterMetadata,
   PullThroughCacheRule, Repository, RepositoryPolicy, Role, RouteTable, SecretMetadata, SecurityGroup, Service,
   Subnet, Task, TaskDefinition, Vpc, VpcAttributes, VpcEndpoint,
@@ -74,6 +74,16 @@ export interface Source {
   getInstanceProfile(instanceProfileName: string): Promise<Fact<InstanceProfile | null>>;
   /** IAM's own evaluation of the role's identity policies and boundary. */
   simulatePrincipalPolicy(roleArn: string, actions: string[], resources: string[]): Promise<Fact<SimulationResult[]>>;
+
+  // CloudWatch Logs and KMS take the region too: a log group is in its awslogs-region, a key in its secret's.
+  /** Log groups whose names start with `prefix` (DescribeLogGroups logGroupNamePrefix); empty when none exists. */
+  describeLogGroups(prefix: string, region?: string): Promise<Fact<LogGroup[]>>;
+  /** The key's policy named `default` (GetKeyPolicy); `keyId` a key id or key ARN, never an alias. */
+  getKeyPolicy(keyId: string, region?: string): Promise<Fact<KeyPolicy | null>>;
+  /** The key's metadata (DescribeKey); `keyId` may be an alias, which it resolves. Null when no such key. */
+  describeKey(keyId: string, region?: string): Promise<Fact<KeyMetadata | null>>;
+  /** Every alias of the region (ListAliases): joins an alias a secret names to its key. */
+  listAliases(region?: string): Promise<Fact<AliasListEntry[]>>;
 
   /** Secret metadata (DescribeSecret); never the value. */
   describeSecret(secretId: string, region?: string): Promise<Fact<SecretMetadata | null>>;

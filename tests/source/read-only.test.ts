@@ -9,6 +9,8 @@ import { ECRClient } from "@aws-sdk/client-ecr";
 import { ECSClient } from "@aws-sdk/client-ecs";
 import { EFSClient } from "@aws-sdk/client-efs";
 import { IAMClient } from "@aws-sdk/client-iam";
+import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
+import { KMSClient } from "@aws-sdk/client-kms";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { STSClient } from "@aws-sdk/client-sts";
@@ -92,6 +94,7 @@ describe("read-only, in the source", () => {
 describe("read-only, in what is sent", () => {
   const stubs = [
     mockClient(ECSClient), mockClient(EC2Client), mockClient(ECRClient), mockClient(IAMClient), mockClient(STSClient),
+    mockClient(SecretsManagerClient), mockClient(SSMClient), mockClient(CloudWatchLogsClient), mockClient(KMSClient),
     mockClient(SecretsManagerClient), mockClient(SSMClient), mockClient(EFSClient),
   ] as const;
   const doc = encodeURIComponent(JSON.stringify({ Version: "2012-10-17", Statement: [] }));
@@ -154,6 +157,10 @@ describe("read-only, in what is sent", () => {
       simulatePrincipalPolicy: (s) => s.simulatePrincipalPolicy("arn:aws:iam::123456789012:role/r", ["ecr:BatchGetImage"], ["*"]),
       describeSecret: (s) => s.describeSecret("db"),
       describeParameters: (s) => s.describeParameters(["/db"]),
+      describeLogGroups: (s) => s.describeLogGroups("/ecs/web"),
+      getKeyPolicy: (s) => s.getKeyPolicy("arn:aws:kms:us-east-1:123456789012:key/k1"),
+      describeKey: (s) => s.describeKey("alias/app"),
+      listAliases: (s) => s.listAliases(),
       describeVpcSecurityGroups: (s) => s.describeVpcSecurityGroups("vpc-1"),
       describeFileSystems: (s) => s.describeFileSystems(["fs-1"]),
       describeMountTargets: (s) => s.describeMountTargets("fs-1"),
