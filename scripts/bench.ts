@@ -146,3 +146,10 @@ target("start-up: offline --snapshot diagnosis < 0.50 s", offline < 500, sec(off
 
 console.log("Targets");
 for (const v of verdicts) console.log(`  ${v}`);
+
+// ---------- the package as a user installs it ----------
+// scripts/package-check.mjs packs dist/ (built above), installs the tarball in an
+// empty folder and runs every entry point from there; it prints its own table.
+console.log("");
+const packaged = spawnSync(process.execPath, ["scripts/package-check.mjs", "--no-build"], { stdio: "inherit" });
+if (packaged.status !== 0) process.exitCode = 1;

@@ -6,9 +6,10 @@ import { collectEvidence } from "./collect/index.js";
 import type { FindingId, Fix } from "./diagnostic.js";
 import { UsageError } from "./errors.js";
 import type { Service, Task } from "./model/aws.js";
+import { plural } from "./model/queries.js";
 import type { Report } from "./model/report.js";
 import { buildReport } from "./report.js";
-import { renderMarkdown } from "./render/markdown.js";
+import { md, renderMarkdown } from "./render/markdown.js";
 import { cachedSource } from "./source/cache.js";
 import type { Source } from "./source/source.js";
 
@@ -118,8 +119,7 @@ export function groupByCause(reports: Report[]): ScanGroup[] {
 }
 
 export function renderScanText(s: ScanReport): string {
-  const tasks = (n: number) => `${n} stopped task${n === 1 ? "" : "s"}`;
-  const out = [`Cluster ${s.cluster}: ${tasks(s.stoppedTasks)}, ${s.reports.length} failed to pull or start.`, ""];
+  const out = [`Cluster ${s.cluster}: ${plural(s.stoppedTasks, "stopped task")}, ${s.reports.length} failed to pull or start.`, ""];
   for (const g of s.groups) {
     const sample = s.reports.find((r) => r.findings[0]?.id === g.id)!;
     out.push(...groupText({ ...g, title: sample.findings[0].title, fixes: sample.findings[0].fixes }));
@@ -146,12 +146,13 @@ export function groupText(g: { id: string; count: number; services: string[]; ta
 
 /** For a ticket: the groups first, one table, then each task's report. */
 export function renderScanMarkdown(s: ScanReport): string {
-  const out = [`# ecs-doctor scan of ${s.cluster}`, "", `${s.stoppedTasks} stopped tasks, ${s.reports.length} failed to pull or start.`, ""];
+  const out = [`# ecs-doctor scan of ${md(s.cluster)}`, "", `${plural(s.stoppedTasks, "stopped task")}, ${s.reports.length} failed to pull or start.`, ""];
   if (s.groups.length > 0) {
     out.push("| cause | tasks | services |", "| --- | --- | --- |");
     for (const g of s.groups) out.push(`| \`${g.id}\` | ${g.count} | ${g.services.join(", ") || "-"} |`);
     out.push("");
   }
-  const body = s.reports.map((r) => renderMarkdown(r).replace(/^# ecs-doctor report/, `## Task ${r.task?.taskArn.split("/").pop() ?? ""}`));
+  // Each task's report nests under its own heading: its Path and Findings are ###, its findings ####.
+  const body = s.reports.map((r) => renderMarkdown(r, { level: 2, title: `Task \`${r.task?.taskArn.split("/").pop() ?? ""}\`` }));
   return `${[...out, ...body].join("\n").trimEnd()}\n`;
 }

@@ -18,7 +18,7 @@ import { readAliases, resolveKeys, withKeyPolicies } from "./kms.js";
 import { collectLogGroups, logGroupReferences } from "./logs.js";
 import { collectEfs } from "./efs.js";
 import { secretReferences } from "./secrets.js";
-import { eniAttachment, failuresOf, imageRefFor, launchTypeOf, parseTaskLocator, serviceNameOf, type TaskLocator } from "./task.js";
+import { eniAttachment, failuresOf, imageRefFor, launchTypeOf, needsCluster, parseTaskLocator, serviceNameOf, type TaskLocator } from "./task.js";
 
 export type { TaskLocator } from "./task.js";
 
@@ -30,9 +30,7 @@ const notApplicable = <T>(value: T): Fact<T> => known(value);
 /** Reads the task the locator names; a missing task is a UsageError with the one-hour hint. */
 export async function readTask(source: Source, locator: TaskLocator): Promise<Task> {
   const parsed = parseTaskLocator(locator);
-  if (!parsed.arn && !parsed.cluster && source.kind === "live") {
-    throw new UsageError(`task id ${parsed.taskId} needs --cluster (or give the full task ARN)`);
-  }
+  if (!parsed.cluster && source.kind === "live") throw new UsageError(needsCluster(parsed));
   const res = await source.describeTasks(parsed.cluster, [parsed.arn ?? parsed.taskId]);
   if (res.state !== "known") {
     throw new UsageError(`cannot read the task: ${res.call} ${res.why === "denied" ? `was denied; grant ${res.permission} to the identity you run as` : `failed (${res.message})`}`);

@@ -53,7 +53,9 @@ export function unknownReason(u: Unknown): string {
     case "timeout":
       return `${u.call} did not answer in time`;
     case "not-captured":
-      return `${u.call} was not captured in the snapshot`;
+      // Says what is missing in the source's own words ("the snapshot holds no ec2.RouteTables"): not a permission to grant.
+      if (!u.message) return `${u.call} was not captured`;
+      return u.message.includes(u.call) || u.message.startsWith("the snapshot holds no") ? u.message : `${u.message} (${u.call})`;
     default:
       return `${u.call} failed: ${u.message}`;
   }

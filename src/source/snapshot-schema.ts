@@ -1,6 +1,13 @@
 // The shape of an ecs-doctor-snapshot/1 file, as far as ecs-doctor reads it.
 // Validation returns the first problem with its JSON path, so a bad snapshot is
 // one clear line, never a crash deep inside a check.
+//
+// Misspelt keys (docs/snapshot-format.md, "Misspelt keys"): every top-level key
+// and collection name is defined, so any other is refused with the nearest one.
+// Inside AWS's items, unknown fields are kept and ignored, so only a near miss of
+// a field ecs-doctor reads, where that field is absent, is refused.
+
+import leven, { closestMatch } from "leven";
 
 type Leaf = "string" | "number" | "boolean" | "any" | "stringOrDate" | "statements";
 type Shape = Leaf | { array: Shape } | { object: Record<string, Shape> } | { record: Leaf };
@@ -146,6 +153,31 @@ const collections: Record<string, Record<string, Shape>> = {
   },
 };
 
+const TOP_LEVEL = ["format", "region", "accountId", "capturedAt", "description", ...Object.keys(collections), "errors"];
+
+/** The defined key `key` most likely meant, for a key the format does not define. */
+function meant(key: string, keys: string[]): string {
+  const near = closestMatch(key, keys, { maxDistance: Math.max(2, Math.floor(key.length / 3)) }) ?? keys.find((k) => k.toLowerCase() === key.toLowerCase());
+  return near ? `did you mean ${near}?` : `the keys are ${keys.join(", ")}`;
+}
+
+/**
+ * A field of an AWS item that is a near miss of a field ecs-doctor reads, and
+ * so a typo rather than one of the many fields AWS has that ecs-doctor does not
+ * read: at most 2 edits away (1 for names of 5 letters or fewer), the field it
+ * misses absent, and not that field with more letters before or after it (AWS's
+ * `AvailabilityZoneId` beside `AvailabilityZone`).
+ */
+function nearMiss(key: string, item: Record<string, unknown>, fields: string[]): string | undefined {
+  for (const field of fields) {
+    if (item[field] !== undefined && item[field] !== null) continue;
+    if (field.includes(key) || key.includes(field)) continue;
+    const max = field.length <= 5 ? 1 : 2;
+    if (leven(key, field, { maxDistance: max + 1 }) <= max || key.toLowerCase() === field.toLowerCase()) return field;
+  }
+  return undefined;
+}
+
 function typeName(v: unknown): string {
   if (v === null) return "null";
   if (Array.isArray(v)) return "an array";
@@ -192,6 +224,12 @@ function check(value: unknown, shape: Shape, path: string): string | undefined {
     const p = check(rec[k], s, `${path}.${k}`);
     if (p) return p;
   }
+  const fields = Object.keys(shape.object);
+  for (const k of Object.keys(rec)) {
+    if (k in shape.object) continue;
+    const field = nearMiss(k, rec, fields);
+    if (field) return `${path}.${k} is not a field ecs-doctor reads: did you mean ${field}?`;
+  }
   return undefined;
 }
 
@@ -199,6 +237,9 @@ function check(value: unknown, shape: Shape, path: string): string | undefined {
 export function validateSnapshot(data: unknown): string | undefined {
   if (typeof data !== "object" || data === null || Array.isArray(data)) return `the top level should be an object, not ${typeName(data)}`;
   const d = data as Record<string, unknown>;
+  for (const k of Object.keys(d)) {
+    if (!TOP_LEVEL.includes(k)) return `$.${k} is not a key of ecs-doctor-snapshot/1: ${meant(k, TOP_LEVEL)}`;
+  }
   if (d.format !== "ecs-doctor-snapshot/1") return `$.format should be "ecs-doctor-snapshot/1", not ${JSON.stringify(d.format) ?? "absent"}`;
   if (typeof d.region !== "string" || !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(d.region)) return `$.region should be a region name such as "us-east-1", not ${JSON.stringify(d.region) ?? "absent"}`;
   if (typeof d.accountId !== "string") return `$.accountId should be a string, not ${typeName(d.accountId)}`;
@@ -209,6 +250,9 @@ export function validateSnapshot(data: unknown): string | undefined {
     const s = d[service];
     if (s === undefined || s === null) continue;
     if (typeof s !== "object" || Array.isArray(s)) return `$.${service} should be an object, not ${typeName(s)}`;
+    for (const k of Object.keys(s)) {
+      if (!(k in fields)) return `$.${service}.${k} is not a collection of ecs-doctor-snapshot/1: ${meant(k, Object.keys(fields))}`;
+    }
     for (const [key, item] of Object.entries(fields)) {
       const c = (s as Record<string, unknown>)[key];
       if (c === undefined || c === null) continue;

@@ -98,6 +98,48 @@ export function parseSnapshot(data: unknown, name = "snapshot"): Snapshot {
   return withoutNullFields(data) as Snapshot;
 }
 
+/** The collection (docs/snapshot-format.md) that stands in for each call. */
+export const COLLECTION_OF_CALL: Record<string, string> = {
+  "ecs:DescribeTasks": "ecs.tasks",
+  "ecs:ListTasks": "ecs.tasks",
+  "ecs:DescribeTaskDefinition": "ecs.taskDefinitions",
+  "ecs:DescribeServices": "ecs.services",
+  "ecs:DescribeContainerInstances": "ecs.containerInstances",
+  "ec2:DescribeSubnets": "ec2.Subnets",
+  "ec2:DescribeVpcs": "ec2.Vpcs",
+  "ec2:DescribeVpcAttribute": "ec2.VpcAttributes",
+  "ec2:DescribeDhcpOptions": "ec2.DhcpOptions",
+  "ec2:DescribeRouteTables": "ec2.RouteTables",
+  "ec2:DescribeInternetGateways": "ec2.InternetGateways",
+  "ec2:DescribeEgressOnlyInternetGateways": "ec2.EgressOnlyInternetGateways",
+  "ec2:DescribeNatGateways": "ec2.NatGateways",
+  "ec2:DescribeVpcEndpoints": "ec2.VpcEndpoints",
+  "ec2:DescribeSecurityGroups": "ec2.SecurityGroups",
+  "ec2:DescribeNetworkAcls": "ec2.NetworkAcls",
+  "ec2:DescribeNetworkInterfaces": "ec2.NetworkInterfaces",
+  "ec2:DescribeInstances": "ec2.Instances",
+  "ec2:DescribeManagedPrefixLists": "ec2.ManagedPrefixLists",
+  "ec2:GetManagedPrefixListEntries": "ec2.ManagedPrefixLists",
+  "ecr:DescribeRepositories": "ecr.repositories",
+  "ecr:DescribeImages": "ecr.imageDetails",
+  "ecr:BatchGetImage": "ecr.images",
+  "ecr:GetRepositoryPolicy": "ecr.repositoryPolicies",
+  "ecr:DescribePullThroughCacheRules": "ecr.pullThroughCacheRules",
+  "iam:GetRole": "iam.Roles",
+  "iam:GetInstanceProfile": "iam.InstanceProfiles",
+  "secretsmanager:DescribeSecret": "secretsmanager.secrets",
+  "ssm:DescribeParameters": "ssm.Parameters",
+  "logs:DescribeLogGroups": "logs.logGroups",
+  "elasticfilesystem:DescribeFileSystems": "efs.FileSystems",
+  "elasticfilesystem:DescribeMountTargets": "efs.MountTargets",
+  "elasticfilesystem:DescribeMountTargetSecurityGroups": "efs.MountTargetSecurityGroups",
+  "elasticfilesystem:DescribeAccessPoints": "efs.AccessPoints",
+  "elasticfilesystem:DescribeFileSystemPolicy": "efs.FileSystemPolicies",
+  "kms:DescribeKey": "kms.Keys",
+  "kms:GetKeyPolicy": "kms.KeyPolicies",
+  "kms:ListAliases": "kms.Aliases",
+};
+
 const DENIED = /AccessDenied|UnauthorizedOperation|NotAuthorized|Forbidden|AuthFailure/i;
 const THROTTLED = /Throttl|RequestLimitExceeded|TooManyRequests|RateExceeded/i;
 
@@ -151,7 +193,9 @@ export class SnapshotSource implements Source {
 
   private failure(call: string, err: SnapshotError | undefined): Fact<never> {
     if (err) return unknown(whyOf(err.code), call, `${err.code ?? "Error"}: ${err.message ?? ""}`.trim());
-    return unknown("not-captured", call, "the snapshot does not hold this collection");
+    // A gap in the file, said in the file's words: there is no permission to grant.
+    const collection = COLLECTION_OF_CALL[call];
+    return unknown("not-captured", call, collection ? `the snapshot holds no ${collection}` : `the snapshot holds no collection for ${call}`);
   }
 
   /** Reads a collection: a recorded error for these resources wins, then absence. */

@@ -5,11 +5,14 @@
 // a crash, never a passed check.
 import { readFileSync } from "node:fs";
 import { DeleteRouteCommand } from "@aws-sdk/client-ec2";
+import { CreateFileSystemCommand, CreateMountTargetCommand } from "@aws-sdk/client-efs";
+import { CreateSecretCommand } from "@aws-sdk/client-secrets-manager";
+import { PutParameterCommand } from "@aws-sdk/client-ssm";
 import { CreateAccessKeyCommand, CreateUserCommand, PutUserPolicyCommand } from "@aws-sdk/client-iam";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Report } from "../../src/model/report.js";
 import { cli, ids } from "./run.js";
-import { enforceIam, MESSAGES, World } from "./world.js";
+import { efs, enforceIam, MESSAGES, World } from "./world.js";
 
 /** The Action list of README's permission policy: what a user is told to grant. */
 function readmeActions(): string[] {
@@ -36,10 +39,19 @@ const skippedText = (r: Report) => r.skipped.map((s) => `${s.check}: ${s.reason}
 describe("denied calls, as a process under moto's IAM enforcement", () => {
   afterEach(() => enforceIam(false));
 
-  it("README's policy is enough: nothing is skipped for a denial", async () => {
+  it("README's policy is enough: nothing is skipped for a denial (a task with a secret, a parameter and an EFS volume)", async () => {
     const w = await World.healthy();
     await w.c.ec2.send(new DeleteRouteCommand({ RouteTableId: w.privateRouteTable, DestinationCidrBlock: "0.0.0.0/0" }));
-    const task = await w.failTask({ reason: MESSAGES.timeout });
+    const secret = (await w.c.secretsManager.send(new CreateSecretCommand({ Name: "prod/db", SecretString: "x" }))).ARN!;
+    await w.c.ssm.send(new PutParameterCommand({ Name: "/prod/api-key", Type: "String", Value: "x" }));
+    const fileSystemId = (await efs().send(new CreateFileSystemCommand({ CreationToken: "data" }))).FileSystemId!;
+    await efs().send(new CreateMountTargetCommand({ FileSystemId: fileSystemId, SubnetId: w.privateSubnet, SecurityGroups: [w.securityGroup] }));
+    const td = await w.taskDefinition((d) => {
+      d.containerDefinitions[0].secrets = [{ name: "DB", valueFrom: secret }, { name: "KEY", valueFrom: "/prod/api-key" }];
+      d.volumes = [{ name: "data", efsVolumeConfiguration: { fileSystemId } }];
+      d.containerDefinitions[0].mountPoints = [{ sourceVolume: "data", containerPath: "/data" }];
+    });
+    const task = await w.failTask({ reason: MESSAGES.timeout, taskDefinition: td });
     const keys = await userWith(w, readmeActions());
     await enforceIam(true);
     const r = await cli([task, "--output", "json"], keys);
@@ -47,6 +59,9 @@ describe("denied calls, as a process under moto's IAM enforcement", () => {
     const report = JSON.parse(r.stdout) as Report;
     expect(ids(report)[0]).toBe("no-route-to-registry");
     expect(skippedText(report)).not.toMatch(/denied|grant/i);
+    // The EFS reads were made, and allowed; the role may not read the secret, which the tool could tell.
+    expect(report.passed.map((p) => p.check)).toEqual(expect.arrayContaining(["efs-file-system-missing", "efs-mount-target-missing"]));
+    expect(ids(report)).toContain("secrets-unreadable");
   });
 
   it("each denied read is a skipped check naming the permission, and the rest still judges", async () => {

@@ -10,6 +10,8 @@
 // execution role ecsTaskExecutionRole (trusts ecs-tasks.amazonaws.com, has
 // AmazonECSTaskExecutionRolePolicy).
 import { EC2Client, AllocateAddressCommand, AssociateRouteTableCommand, AttachInternetGatewayCommand, CreateInternetGatewayCommand, CreateNatGatewayCommand, CreateRouteCommand, CreateRouteTableCommand, CreateSecurityGroupCommand, CreateSubnetCommand, CreateVpcCommand, ModifyVpcAttributeCommand, DeleteRouteCommand, AuthorizeSecurityGroupIngressCommand, CreateVpcEndpointCommand, DeleteNetworkInterfaceCommand, RunInstancesCommand } from "@aws-sdk/client-ec2";
+import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
+import { EFSClient } from "@aws-sdk/client-efs";
 import { ECRClient, CreateRepositoryCommand, PutImageCommand } from "@aws-sdk/client-ecr";
 import { ECSClient, CreateClusterCommand, CreateServiceCommand, type ContainerDefinition, RegisterContainerInstanceCommand, RegisterTaskDefinitionCommand, RunTaskCommand, StopTaskCommand, type RegisterTaskDefinitionCommandInput } from "@aws-sdk/client-ecs";
 import { IAMClient, AttachRolePolicyCommand, CreateRoleCommand } from "@aws-sdk/client-iam";
@@ -50,6 +52,12 @@ export function clients(credentials = { accessKeyId: "AKIAWIRETEST", secretAcces
     sts: new STSClient(config), secretsManager: new SecretsManagerClient(config), ssm: new SSMClient(config),
   };
 }
+
+const testConfig = () => ({ region: REGION, endpoint: motoUrl(), credentials: { accessKeyId: "AKIAWIRETEST", secretAccessKey: "wire-test-secret" } });
+
+/** moto's EFS and CloudWatch Logs, with the test's keys (apart from `clients()`: only some worlds need them). */
+export const efs = () => new EFSClient(testConfig());
+export const logs = () => new CloudWatchLogsClient(testConfig());
 
 export function motoUrl(): string {
   const url = process.env.AWS_ENDPOINT_URL;
