@@ -136,20 +136,22 @@ export async function collectEvidence(source: Source, task: Task, options: Colle
   const logRefs = logGroupReferences(def, task, region, accountId);
   const logGroupsP = collectLogGroups(source, logRefs, scope);
   const logsAsked = scope === "none" || scope === "assume-role" ? { actions: [], resources: [] } : logsSimulationRequest(logRefs);
-  const roleSimulation = (roleArn: string) => {
+  const roleSimulation = (roleArn: string, more: { actions: string[]; resources: string[] } = { actions: [], resources: [] }) => {
     const pull = ecrRepoArns.length > 0 ? { actions: [...PULL_ACTIONS], resources: ["*", ...ecrRepoArns] } : { actions: [], resources: [] };
-    const actions = [...pull.actions, ...logsAsked.actions];
-    return actions.length > 0 ? source.simulatePrincipalPolicy(roleArn, actions, [...pull.resources, ...logsAsked.resources]) : Promise.resolve(known([]));
+    const actions = [...new Set([...pull.actions, ...logsAsked.actions, ...more.actions])];
+    const resources = [...new Set([...pull.resources, ...logsAsked.resources, ...more.resources])];
+    return actions.length > 0 ? source.simulatePrincipalPolicy(roleArn, actions, resources) : Promise.resolve(known([]));
   };
-  const simulationP = executionRoleArn ? roleSimulation(executionRoleArn) : Promise.resolve(known([]));
   const keyedSecretsP = collectSecrets(source, def, region, accountId, scope);
-  // The key policies and IAM's own answer for the secrets the execution role reads (live only; a snapshot
-  // evaluates the documents) are asked in the same round, once the metadata names the keys.
+  // The key policies are asked once the metadata names the keys.
   const secretsP = keyedSecretsP.then((refs) => withKeyPolicies(source, refs));
-  const secretsSimulationP = keyedSecretsP.then((refs) => {
-    const { actions, resources } = secretsSimulationRequest(refs, region, accountId);
-    return executionRoleArn && actions.length > 0 ? source.simulatePrincipalPolicy(executionRoleArn, actions, resources) : known([]);
-  });
+  // IAM's own answer (live only; a snapshot evaluates the documents) for all the execution role does at start: the
+  // pull, the logs and the secrets it reads. One simulation: it waits for the secrets' metadata (their KMS keys), a
+  // round that nothing the pull's answer leads to needs sooner.
+  const simulationP = executionRoleArn
+    ? keyedSecretsP.then((refs) => roleSimulation(executionRoleArn, secretsSimulationRequest(refs, region, accountId)))
+    : Promise.resolve(known([]));
+  const secretsSimulationP = simulationP;
 
   // The operating system, derived once: the pull origin's (its ephemeral ports) and the platform check's.
   const osP = Promise.all([containerInstanceP, instanceP]).then(([ci, i]) => taskOsOf(launchType, factValue(i) ?? null, factValue(ci) ?? null, def ?? null));

@@ -8,7 +8,11 @@ import {
 } from "@aws-sdk/client-efs";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { diagnoseTask } from "../../src/diagnose.js";
 import { createLiveSource } from "../../src/source/live.js";
+import { SnapshotSource } from "../../src/source/snapshot.js";
+import { type TraceEvent, tracedSource } from "../../src/source/trace.js";
+import { DEMOS, FULL_START_DEMO } from "../fixtures/demos.js";
 
 const awsError = (name: string, message = `${name} (mocked)`) => Object.assign(new Error(message), { name, $metadata: {} });
 let efs: ReturnType<typeof mockClient>;
@@ -84,5 +88,20 @@ describe("EFS reads", () => {
     const fact = await (await live()).describeVpcSecurityGroups("vpc-0aaa");
     expect(fact.state === "known" && fact.value.map((g) => g.GroupId)).toEqual(["sg-1", "sg-2"]);
     expect(ec2.commandCalls(DescribeSecurityGroupsCommand)[0].args[0].input).toMatchObject({ Filters: [{ Name: "vpc-id", Values: ["vpc-0aaa"] }] });
+  });
+
+  it("--trace names them in AWS's words: elasticfilesystem operations, and the VPC's groups as ec2:DescribeSecurityGroups", async () => {
+    const snapshot = DEMOS.find((d) => d.name === FULL_START_DEMO)!.world.build();
+    const events: TraceEvent[] = [];
+    await diagnoseTask(tracedSource(new SnapshotSource(snapshot), events), { task: snapshot.ecs!.tasks![0].taskArn! });
+    const calls = events.map((e) => `${e.service}:${e.operation}`);
+    expect(calls).toEqual(expect.arrayContaining([
+      "elasticfilesystem:DescribeFileSystems", "elasticfilesystem:DescribeMountTargets", "elasticfilesystem:DescribeMountTargetSecurityGroups",
+      "elasticfilesystem:DescribeFileSystemPolicy",
+    ]));
+    expect(calls.filter((c) => c === "ec2:DescribeSecurityGroups")).toHaveLength(2);
+    expect(calls.some((c) => c.includes("Vpc") && c.includes("SecurityGroups") && c !== "ec2:DescribeSecurityGroups")).toBe(false);
+    // One simulation of the execution role covers the pull and both secrets.
+    expect(calls.filter((c) => c === "iam:SimulatePrincipalPolicy")).toHaveLength(1);
   });
 });
