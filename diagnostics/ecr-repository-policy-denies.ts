@@ -1,12 +1,14 @@
 import { shortRef } from "../src/analysis/image-ref.js";
+import type { Stage } from "../src/analysis/message.js";
 import type { PermissionAnswer } from "../src/analysis/permissions.js";
-import { type CheckResult, defineDiagnostic, type DraftFinding, fail, notApplicable, pass, skip } from "../src/diagnostic.js";
+import { type CheckResult, defineDiagnostic, type DraftFinding, fail, failuresAt, notApplicable, pass, skip } from "../src/diagnostic.js";
 import { answerFact, IAM_DOCS, isDenied, messageConfirmsDenial, roleNameFromArn } from "../src/iam-fixes.js";
 import type { Evidence, ImageEvidence } from "../src/model/evidence.js";
 import { unknownReason } from "../src/model/fact.js";
 import { DOCS, ecrImages, quote } from "../src/model/queries.js";
 
 const REFUSED = ["forbidden", "access-denied", "unauthorized"];
+const STAGES: Stage[] = ["manifest", "layer"];
 
 function pullingPrincipal(e: Evidence): string {
   const arn = e.pullRole?.arn;
@@ -58,7 +60,7 @@ function sameAccountFinding(e: Evidence, i: ImageEvidence, access: PermissionAns
   const denied = access.filter((a) => a.decision === "explicit-deny");
   const unknowns = access.filter((a) => a.decision === "unknown");
   if (denied.length === 0 && unknowns.length === 0) return undefined;
-  const refused = e.failures.find((f) => i.containers.includes(f.container) && REFUSED.includes(f.signals.kind));
+  const refused = failuresAt(e, STAGES).find((f) => i.containers.includes(f.container) && REFUSED.includes(f.signals.kind));
   const shown = denied.length > 0 ? denied : unknowns;
   const confirmed = denied.length === 0 && messageConfirmsDenial(e, unknowns.map((a) => a.action), i.containers);
   return {
@@ -86,7 +88,7 @@ export default defineDiagnostic({
   docs: [DOCS.ecrRepositoryPolicies, IAM_DOCS.repositoryPolicyExamples],
   messageKinds: ["forbidden", "access-denied", "unauthorized"],
   // A repository policy governs the manifest and layer calls, never the token or the secrets.
-  stages: ["manifest", "layer"],
+  stages: STAGES,
   check(e) {
     const images = ecrImages(e).filter((i) => i.repositoryAccess !== null);
     if (images.length === 0) return notApplicable;
@@ -106,7 +108,7 @@ export default defineDiagnostic({
         if (f) findings.push(f);
         continue;
       }
-      const refused = e.failures.find((f) => i.containers.includes(f.container) && REFUSED.includes(f.signals.kind));
+      const refused = failuresAt(e, STAGES).find((f) => i.containers.includes(f.container) && REFUSED.includes(f.signals.kind));
       if (access.state !== "known") {
         // The message shows the refusal and nothing readable contradicts it.
         if (!refused) {

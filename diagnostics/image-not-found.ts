@@ -2,7 +2,7 @@ import { shortRef } from "../src/analysis/image-ref.js";
 import { type DraftFinding, defineDiagnostic, fail, notApplicable, pass, skip } from "../src/diagnostic.js";
 import type { Evidence, ImageEvidence } from "../src/model/evidence.js";
 import type { ImageDetail } from "../src/model/aws.js";
-import { unknownReason } from "../src/model/fact.js";
+import { factValue, unknownReason } from "../src/model/fact.js";
 import { DOCS, ecrImages, messageSaysMissing } from "../src/model/queries.js";
 
 /** Tags people meant: the closest by name, then the newest. */
@@ -42,11 +42,59 @@ function outsideEcr(e: Evidence, i: ImageEvidence): DraftFinding {
   };
 }
 
+const IMAGE_RESOLUTION_DOC = "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-type-ecs.html#deployment-container-image-stability";
+
+/**
+ * The tag exists, but the digest ECS pinned for it when the deployment started does not (findings.md
+ * "Pinned digests"): the tag moved and the old digest was deleted. Pushing the tag does not help; a new
+ * deployment pins the tag's current digest.
+ */
+function pinnedDigestGone(e: Evidence, i: ImageEvidence): DraftFinding | undefined {
+  if (!i.pinnedDigest || i.pinnedImage?.state !== "known" || i.pinnedImage.value) return undefined;
+  const current = i.image.state === "known" ? i.image.value : null;
+  const service = factValue(e.service)?.serviceName ?? (e.task.group?.startsWith("service:") ? e.task.group.slice(8) : undefined);
+  const cluster = e.clusterArn.split("/").pop() ?? e.clusterArn;
+  const tag = i.ref.tag ?? "latest";
+  return {
+    severity: "error",
+    certainty: "proven",
+    container: i.containers[0],
+    title: `Digest ${i.pinnedDigest.slice(0, 19)}… that ECS pinned for ${i.ref.repository}:${tag} no longer exists`,
+    explanation:
+      `ECS resolved ${i.ref.repository}:${tag} to ${i.pinnedDigest} when the deployment started, and every task of that deployment pulls that digest. ` +
+      `The tag still exists${current?.imageDigest ? ` but now points to ${current.imageDigest}` : ""}, and the pinned digest was deleted (the tag was overwritten and a lifecycle policy or a cleanup removed the old image). ` +
+      "Pushing the tag again does not help: start a new deployment, which pins the tag's current digest, or restore the old image.",
+    evidence: [
+      { resource: `container ${i.containers[0]}`, fact: `imageDigest: ${i.pinnedDigest} (pinned at deployment)` },
+      { resource: i.ref.repositoryArn ?? i.ref.repository, fact: `ecr:DescribeImages imageDigest=${i.pinnedDigest}: ImageNotFoundException` },
+      ...(current?.imageDigest ? [{ resource: i.ref.repositoryArn ?? i.ref.repository, fact: `imageTag=${tag}: ${current.imageDigest}` }] : []),
+    ],
+    fixes: [
+      {
+        summary: service
+          ? `Start a new deployment of service ${service}: ECS resolves ${tag} again and pins its current digest.`
+          : `Run the task again: a new run resolves ${tag} to its current digest.`,
+        steps: service ? [`In the ECS console open cluster ${cluster}, service ${service}, Update service, check Force new deployment, Update.`] : undefined,
+        commands: service ? [`aws ecs update-service --region ${e.region} --cluster ${cluster} --service ${service} --force-new-deployment`] : [],
+        docs: [IMAGE_RESOLUTION_DOC],
+      },
+      {
+        summary: `Keep images that running deployments pin: make ${i.ref.repository}'s tags immutable, and let its lifecycle policy expire only images older than your deployments.`,
+        commands: [
+          `aws ecr put-image-tag-mutability --region ${i.ref.region} --registry-id ${i.ref.registryId} --repository-name ${i.ref.repository} --image-tag-mutability IMMUTABLE`,
+          `aws ecr get-lifecycle-policy --region ${i.ref.region} --registry-id ${i.ref.registryId} --repository-name ${i.ref.repository}`,
+        ],
+        docs: [IMAGE_RESOLUTION_DOC, DOCS.ecrPush],
+      },
+    ],
+  };
+}
+
 /** The repository exists but the tag or digest does not. */
 export default defineDiagnostic({
   id: "image-not-found",
   title: "The tag or digest of each image exists",
-  docs: [DOCS.cannotPull, DOCS.ecrPush],
+  docs: [DOCS.cannotPull, DOCS.ecrPush, IMAGE_RESOLUTION_DOC],
   messageKinds: ["not-found"],
   stages: ["manifest"],
   check(e) {
@@ -55,6 +103,12 @@ export default defineDiagnostic({
     const images = ecrImages(e);
     if (images.length === 0) return findings.length > 0 ? fail(...findings) : notApplicable;
     for (const i of images) {
+      // An image ECR described exists, whatever else could not be read (only its pinned digest may be gone).
+      if (i.image.state === "known" && i.image.value) {
+        const pinned = pinnedDigestGone(e, i);
+        if (pinned) findings.push(pinned);
+        continue;
+      }
       if (i.repository.state === "known" && i.repository.value === null) continue;
       if (i.image.state !== "known") {
         // The registry's own answer stands when nothing readable contradicts it.
@@ -85,7 +139,6 @@ export default defineDiagnostic({
         });
         continue;
       }
-      if (i.image.value) continue;
       // Under a pull through cache rule, an image not yet cached is fetched from upstream on the pull.
       if (i.pullThroughCache.state === "known" && i.pullThroughCache.value) continue;
       const wanted = i.ref.digest ?? i.ref.tag ?? "latest";

@@ -46,12 +46,18 @@ export default defineDiagnostic({
   stages: ["manifest", "container-start"],
   check(e) {
     const findings: DraftFinding[] = [];
-    const task = e.taskPlatform.state === "known" ? e.taskPlatform.value : undefined;
+    // Read only where an image's platforms or the message need it: a single-platform manifest needs no task platform.
+    const taskPlatform = () => (e.taskPlatform.state === "known" ? e.taskPlatform.value : undefined);
     let skipped: ReturnType<typeof skip> | undefined;
+    let judged = 0;
     for (const i of e.images) {
       const said = e.failures.find((f) => i.containers.includes(f.container) && f.signals.kind === "platform");
+      // An image that does not exist has no platform to offer: image-not-found's case.
+      if (!said && i.ref.kind === "ecr" && i.image.state === "known" && i.image.value === null) continue;
+      judged++;
       const platforms = i.platforms.state === "known" ? i.platforms.value : null;
       if (platforms && platforms.length > 0) {
+        const task = taskPlatform();
         if (!task) {
           skipped ??= skip("cannot tell which platform the task runs on", e.taskPlatform.state === "unknown" ? e.taskPlatform : undefined);
           continue;
@@ -77,6 +83,7 @@ export default defineDiagnostic({
       }
       if (said) {
         // A single-platform manifest (or one not read) has no platform list: the message decides.
+        const task = taskPlatform();
         const wanted = said.signals.platform ?? (task ? taskPlatformLabel(task) : "the task's platform");
         findings.push({
           severity: "error",
@@ -98,12 +105,11 @@ export default defineDiagnostic({
         });
         continue;
       }
-      if (i.ref.kind === "ecr" && i.platforms.state !== "known" && i.image.state === "known" && i.image.value) {
-        skipped ??= skip(`cannot read the manifest of ${shortRef(i.ref)}`, i.platforms);
-      }
+      // The manifest unread (whether or not the image could be described): nothing says which platforms it offers.
+      if (i.ref.kind === "ecr" && i.platforms.state !== "known") skipped ??= skip(`cannot read the manifest of ${shortRef(i.ref)}`, i.platforms);
     }
     if (findings.length > 0) return fail(...findings);
     if (skipped) return skipped;
-    return e.images.length === 0 ? notApplicable : pass();
+    return judged === 0 ? notApplicable : pass();
   },
 });

@@ -9,6 +9,7 @@ const HOP: Record<NonNullable<FilterCheck["hop"]>, string> = {
   "task-subnet": "the subnet the pull leaves from",
   "nat-subnet": "the NAT gateway's subnet",
   "endpoint-subnet": "the interface endpoint's subnet",
+  "mount-target-subnet": "the EFS mount target's subnet",
 };
 
 /** What the packets judged are, in the words of the flow. */

@@ -1,16 +1,18 @@
+import type { Stage } from "../src/analysis/message.js";
 import type { PermissionAnswer } from "../src/analysis/permissions.js";
-import { defineDiagnostic, type DraftFinding, fail, type Fix, notApplicable, pass, skip } from "../src/diagnostic.js";
+import { defineDiagnostic, type DraftFinding, fail, failuresAt, type Fix, notApplicable, pass, skip } from "../src/diagnostic.js";
 import { answerFact, type Grant, IAM_DOCS, isDenied, messageConfirmsDenial, putRolePolicyCommand, roleNameFromArn } from "../src/iam-fixes.js";
 import type { Evidence } from "../src/model/evidence.js";
 import { type Unknown, unknownReason } from "../src/model/fact.js";
 import { DOCS, ecrImages, quote } from "../src/model/queries.js";
 
+const STAGES: Stage[] = ["registry-auth", "manifest", "layer"];
 const EXECUTION_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy";
 const INSTANCE_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role";
 
 /** The message of a failure that says an ECR call was refused (for the finding's explanation). */
 function refusal(e: Evidence) {
-  return e.failures.find((f) => ["access-denied", "forbidden", "unauthorized"].includes(f.signals.kind) && (!f.signals.deniedAction || f.signals.deniedAction.toLowerCase().startsWith("ecr:")));
+  return failuresAt(e, STAGES).find((f) => ["access-denied", "forbidden", "unauthorized"].includes(f.signals.kind) && (!f.signals.deniedAction || f.signals.deniedAction.toLowerCase().startsWith("ecr:")));
 }
 
 /**
@@ -85,7 +87,7 @@ export default defineDiagnostic({
   docs: [IAM_DOCS.ecrOnEcs, DOCS.executionRole, IAM_DOCS.instanceRole],
   messageKinds: ["access-denied", "forbidden", "unauthorized"],
   // ecr:GetAuthorizationToken, then ecr:BatchGetImage (manifest) and ecr:GetDownloadUrlForLayer (layers); not the secrets.
-  stages: ["registry-auth", "manifest", "layer"],
+  stages: STAGES,
   check(e) {
     if (ecrImages(e).length === 0) return notApplicable;
     if (!e.executionRoleArn) {

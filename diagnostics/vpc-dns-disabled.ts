@@ -50,6 +50,26 @@ export default defineDiagnostic({
         });
       }
     }
+    // Either attribute off: EFS utils cannot resolve the file system's DNS name (fs-....efs.REGION.amazonaws.com).
+    const efs = e.efs.volumes.filter((v) => factValue(v.fileSystem) && factValue(v.mountTarget));
+    if (efs.length > 0) {
+      const ids = [...new Set(efs.map((v) => v.fileSystemId))];
+      return fail({
+        severity: "error",
+        certainty: "proven",
+        title: `VPC ${vpcId} has ${[!dns.support && "enableDnsSupport", !dns.hostnames && "enableDnsHostnames"].filter(Boolean).join(" and ")} off, so EFS file system ${ids.join(", ")} cannot be mounted by name`,
+        explanation:
+          `The task mounts ${ids.map((id) => `${id} (${id}.efs.${e.region}.amazonaws.com)`).join(", ")}. EFS utils mounts by the file system's DNS name, which resolves to the mount target in the task's Availability Zone ` +
+          `only when the VPC has both enableDnsSupport and enableDnsHostnames on; with ${attrs}, it fails with Failed to resolve "${ids[0]}.efs...", although the mount target exists.` +
+          originNote(e, origin),
+        evidence: [
+          { resource: vpcId, fact: attrs },
+          ...efs.map((v) => ({ resource: v.fileSystemId, fact: `mount target ${factValue(v.mountTarget)?.MountTargetId} in ${factValue(v.availabilityZone) ?? "the task's Availability Zone"}` })),
+          originEvidence(origin),
+        ],
+        fixes,
+      });
+    }
     // Either attribute off: interface endpoints' private DNS names do not take effect.
     const bypassed = paths.filter((p) => p.endpointProblem === "vpc-dns-disabled" && !internetPathWorks(p));
     if (bypassed.length === 0) return pass(`The VPC's DNS attributes (${attrs}) do not break this pull's path`);

@@ -6,19 +6,20 @@
 // times the CLI's start-up.
 // Prints the figures and PASS/FAIL against the targets.
 
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { readHistory } from "../src/archive/history.js";
 import { diagnoseTask } from "../src/diagnose.js";
 import { scanCluster } from "../src/scan.js";
-import { createLiveSource } from "../src/source/live.js";
+import { BudgetedRetry, createLiveSource } from "../src/source/live.js";
 import { s3Reader } from "../src/source/s3.js";
 import { SnapshotSource } from "../src/source/snapshot.js";
 import { dependentRounds, type TraceEvent, tracedSource } from "../src/source/trace.js";
-import { DEMOS } from "../tests/fixtures/demos.js";
+import { DEMOS, FULL_START_DEMO } from "../tests/fixtures/demos.js";
 import { manyTasks } from "../tests/fixtures/many-tasks.js";
-import { mockedClients, type SdkCall, SnapshotAccount } from "../tests/fixtures/mock-aws.js";
+import { mockedClients, retryingClients, type SdkCall, SnapshotAccount } from "../tests/fixtures/mock-aws.js";
 import { fillArchive, s3StandIn } from "../tests/fixtures/s3-stand-in.js";
-import { CLUSTER_ARN } from "../tests/fixtures/world.js";
+import { standInEndpoint } from "../tests/fixtures/stand-in.js";
+import { CLUSTER_ARN, TASK_ARN, world } from "../tests/fixtures/world.js";
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(name);
@@ -49,9 +50,9 @@ const scale = delay / 100;
 console.log(`ecs-doctor benchmark: live code path, SDK clients answering after ${delay} ms a call\n`);
 
 // ---------- one diagnosis per demo ----------
-// A first run, not measured: it loads and compiles the code the others reuse.
-{
-  const snapshot = DEMOS[0].world.build();
+// First runs, not measured: they load and compile the code the others reuse (the EFS reads load on first use).
+for (const d of [DEMOS[0], DEMOS.find((x) => x.name === FULL_START_DEMO)!]) {
+  const snapshot = d.world.build();
   const live = await createLiveSource({ region: snapshot.region, clients: mockedClients(new SnapshotAccount(snapshot)) });
   await diagnoseTask(live, { task: snapshot.ecs!.tasks![0].taskArn! });
 }
@@ -77,8 +78,39 @@ console.log(`  ${"median".padEnd(34)} ${String(med("calls")).padStart(5)} ${Stri
 const worst = (k: keyof Omit<Row, "name">) => rows.reduce((a, b) => (b[k] > a[k] ? b : a));
 // The SDK-level count is the honest one: a source call may chain SDK requests of its own.
 target("one diagnosis: dependent rounds <= 4 (every demo, SDK requests)", worst("sdkRounds").sdkRounds <= 4, `worst ${worst("sdkRounds").sdkRounds} (${worst("sdkRounds").name}); source calls worst ${worst("rounds").rounds}`);
-target("one diagnosis: calls <= 30 (every demo)", worst("calls").calls <= 30, `worst ${worst("calls").calls} (${worst("calls").name}), SDK requests worst ${worst("sdkCalls").sdkCalls}`);
+const others = rows.filter((r) => r.name !== FULL_START_DEMO);
+const worstOther = others.reduce((a, b) => (b.calls > a.calls ? b : a));
+target("one diagnosis: calls <= 30 (every other demo)", worstOther.calls <= 30, `worst ${worstOther.calls} (${worstOther.name})`);
+// The whole start-up: awslogs, an EFS volume (with IAM authorization and a policy) and two secrets.
+const full = rows.find((r) => r.name === FULL_START_DEMO)!;
+target(`awslogs + EFS + 2 secrets (${FULL_START_DEMO}): calls <= 32, rounds <= 4`, full.calls <= 32 && full.sdkRounds <= 4, `${full.calls} calls (SDK requests ${full.sdkCalls}), ${full.sdkRounds} SDK rounds`);
 target(`one diagnosis: wall < ${sec(600 * scale)} (every demo)`, worst("wallMs").wallMs < 600 * scale, `worst ${sec(worst("wallMs").wallMs)} (${worst("wallMs").name}), median ${sec(med("wallMs"))}`);
+
+// ---------- throttling ----------
+// The same diagnoses with every request throttled once, through the SDK's own
+// middleware stack and the product's retry strategy (src/source/live.ts). A
+// throttled request is refused before any work: it answers after 20 ms.
+{
+  const ratios: { name: string; plain: number; throttled: number }[] = [];
+  for (const d of DEMOS) {
+    const snapshot = d.world.build();
+    const timed = async (throttleTimes: number) => {
+      const account = new SnapshotAccount(snapshot, { delayMs: delay, throttleTimes, throttleDelayMs: Math.min(delay, 20) });
+      const clients = await retryingClients(account, { retryStrategy: () => new BudgetedRetry(Date.now() + 30_000) });
+      const live = await createLiveSource({ region: snapshot.region, clients });
+      const t0 = performance.now();
+      await diagnoseTask(live, { task: snapshot.ecs!.tasks![0].taskArn! });
+      return performance.now() - t0;
+    };
+    ratios.push({ name: d.name, plain: await timed(0), throttled: await timed(1) });
+  }
+  const worstRatio = ratios.reduce((a, b) => (b.throttled / b.plain > a.throttled / a.plain ? b : a));
+  const medianRatio = median(ratios.map((r) => r.throttled / r.plain));
+  console.log("One diagnosis, every request throttled once (SDK retry middleware, the product's strategy)");
+  console.log(`  median ${sec(median(ratios.map((r) => r.plain)))} unthrottled, ${sec(median(ratios.map((r) => r.throttled)))} throttled: ${medianRatio.toFixed(2)}x`);
+  console.log(`  worst  ${worstRatio.name}: ${sec(worstRatio.plain)} -> ${sec(worstRatio.throttled)} (${(worstRatio.throttled / worstRatio.plain).toFixed(2)}x)\n`);
+  target("one diagnosis, one throttle per call: < 2x unthrottled", worstRatio.throttled / worstRatio.plain < 2, `median ${medianRatio.toFixed(2)}x, worst ${(worstRatio.throttled / worstRatio.plain).toFixed(2)}x (${worstRatio.name})`);
+}
 
 // ---------- a scan ----------
 {
@@ -139,5 +171,38 @@ console.log(`  ecs-doctor --snapshot demos/${DEMOS[0].name}.json   ${sec(offline
 target("start-up: --version < 0.20 s", version < 200, sec(version));
 target("start-up: offline --snapshot diagnosis < 0.50 s", offline < 500, sec(offline));
 
+// ---------- --timeout bounds the process ----------
+// The CLI against a local stand-in endpoint that answers the task and then
+// nothing (or only throttles): the process must end within N + 0.5 s.
+{
+  const task = world().build().ecs!.tasks![0];
+  const timeoutS = 2;
+  const exitMs = async (mode: "hang" | "throttle"): Promise<number> => {
+    const endpoint = await standInEndpoint(task, mode);
+    const t0 = performance.now();
+    await new Promise<void>((resolve) => {
+      const child = spawn(process.execPath, ["bin/ecs-doctor.js", TASK_ARN, "--timeout", String(timeoutS), "--output", "json"], {
+        env: { ...process.env, AWS_ENDPOINT_URL: endpoint.url, AWS_ACCESS_KEY_ID: "AKIAEXAMPLE", AWS_SECRET_ACCESS_KEY: "x", AWS_EC2_METADATA_DISABLED: "true", AWS_PROFILE: "" },
+        stdio: "ignore",
+      });
+      child.on("exit", () => resolve());
+    });
+    const ms = performance.now() - t0;
+    await endpoint.close();
+    return ms;
+  };
+  const hang = await exitMs("hang");
+  const throttle = await exitMs("throttle");
+  console.log(`--timeout ${timeoutS} against an endpoint that stops answering: the process exits after ${sec(hang)}; one that throttles every request: ${sec(throttle)}\n`);
+  target(`--timeout ${timeoutS}: the process exits within ${timeoutS + 0.5} s`, Math.max(hang, throttle) < (timeoutS + 0.5) * 1000, `${sec(hang)} (no answer), ${sec(throttle)} (throttled)`);
+}
+
 console.log("Targets");
 for (const v of verdicts) console.log(`  ${v}`);
+
+// ---------- the package as a user installs it ----------
+// scripts/package-check.mjs packs dist/ (built above), installs the tarball in an
+// empty folder and runs every entry point from there; it prints its own table.
+console.log("");
+const packaged = spawnSync(process.execPath, ["scripts/package-check.mjs", "--no-build"], { stdio: "inherit" });
+if (packaged.status !== 0) process.exitCode = 1;

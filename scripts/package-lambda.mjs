@@ -21,7 +21,8 @@ await build({
   bundle: true,
   platform: "node",
   format: "esm",
-  target: "node20",
+  // The template's runtime (deploy/ecs-doctor.yaml).
+  target: "node22",
   mainFields: ["module", "main"],
   minify: true,
   legalComments: "linked",
@@ -92,4 +93,4 @@ try {
 }
 const archive = join(out, "ecs-doctor-lambda.zip");
 writeFileSync(archive, zip(files));
-process.stdout.write(`${archive} (${(readFileSync(archive).length / 1e6).toFixed(1)} MB): handler index.handler, runtime nodejs20.x\n`);
+process.stdout.write(`${archive} (${(readFileSync(archive).length / 1e6).toFixed(1)} MB): handler index.handler, runtime nodejs22.x\n`);

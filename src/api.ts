@@ -11,6 +11,7 @@ import { explainMessage } from "./explain.js";
 import type { Report } from "./model/report.js";
 import { type PreflightOptions, preflightReport } from "./preflight.js";
 import { buildReport } from "./report.js";
+import type { HistoryReport } from "./archive/history.js";
 import type { ScanReport } from "./scan.js";
 import { openSource } from "./source/open.js";
 import type { Source } from "./source/source.js";
@@ -100,6 +101,31 @@ export async function preflight(opts: PreflightRunOptions): Promise<Report> {
   const regionHint = opts.taskDefinition?.startsWith("arn:") ? opts.taskDefinition.split(":")[3] : undefined;
   const source = await sourceFor(opts, 30_000, regionHint);
   return preflightReport(source, opts);
+}
+
+export interface HistoryRunOptions {
+  /** The archive bucket the Lambda function writes (ARCHIVE_BUCKET). */
+  bucket: string;
+  cluster?: string;
+  service?: string;
+  /** How far back: "12h", "7d", or a number of ms (default 7 days). */
+  since?: string | number;
+  /** "Now" for `since`, in ms since the epoch (default: Date.now()). */
+  now?: number;
+  /** Where the archive starts in the bucket (default "failures/"). */
+  prefix?: string;
+  region?: string;
+  profile?: string;
+  /** Bounds each S3 call, in ms. */
+  timeoutMs?: number;
+}
+
+/** The archived failures of a window, grouped by root cause: `ecs-doctor history` (needs s3:ListBucket and s3:GetObject). */
+export async function history(opts: HistoryRunOptions): Promise<HistoryReport> {
+  const [{ readHistory }, { s3Reader }, { parseSince }] = await Promise.all([import("./archive/history.js"), import("./source/s3.js"), import("./scan.js")]);
+  const sinceMs = typeof opts.since === "string" ? parseSince(opts.since) : opts.since;
+  const reader = await s3Reader({ region: opts.region, profile: opts.profile, timeoutMs: opts.timeoutMs });
+  return readHistory(reader, { bucket: opts.bucket, cluster: opts.cluster, service: opts.service, sinceMs, now: opts.now, prefix: opts.prefix });
 }
 
 /** Diagnoses every stopped task of a cluster that failed to pull or start, grouped by cause: `ecs-doctor scan`. */

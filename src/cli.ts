@@ -8,10 +8,12 @@ import { UsageError } from "./errors.js";
 import type { Report } from "./model/report.js";
 import { type OutputFormat, render } from "./render/index.js";
 import { COLOR, PLAIN, wantsColor } from "./render/style.js";
-import { openSource } from "./source/open.js";
+import { openSource, processBudgetMs } from "./source/open.js";
 import type { Source } from "./source/source.js";
 import { formatTrace, STAGE_OF_SERVICE, type TraceEvent, tracedSource } from "./source/trace.js";
-import { parseTaskLocator } from "./collect/task.js";
+import leven, { closestMatch } from "leven";
+import { REGION_NAME, regionOfArn } from "./analysis/region.js";
+import { liveTaskLocator } from "./collect/task.js";
 import { listDemos, demoPath } from "./demos.js";
 import { startSpinner } from "./spinner.js";
 import { writeFile } from "node:fs/promises";
@@ -41,8 +43,32 @@ function parseTimeout(v: string): number {
   return n;
 }
 
+/** `-o` is `--output` in every command that prints a report (record's snapshot file is `--out`). */
 const outputOption = () =>
   new Option("-o, --output <format>", "text, json or markdown").choices(["text", "json", "markdown"]).default("text");
+
+function regionName(v: string): string {
+  if (!REGION_NAME.test(v)) throw new InvalidArgumentError(`"${v}" is not a region name: give one such as us-east-1`);
+  return v;
+}
+
+const regionOption = (what = "AWS region") => new Option("-r, --region <region>", what).argParser(regionName);
+
+/** A --region that contradicts the region an ARN the user gave names is a mistake: say both. */
+function agreeingRegion(region: string | undefined, arn: string | undefined, what: string): void {
+  const fromArn = regionOfArn(arn);
+  if (region && fromArn && region !== fromArn) throw new UsageError(`--region ${region} contradicts ${what}, which is in ${fromArn}: drop --region, or give ${what} in ${region}`);
+}
+
+/** A first word that reads as a mistyped command rather than a task: what to say, or undefined. */
+function unknownCommand(word: string, commands: string[]): string | undefined {
+  // Task ids are hex digits (or, long ago, UUIDs): a word of letters only is a command.
+  if (!/^[a-z]+$/.test(word) || /^[a-f]+$/.test(word)) return undefined;
+  const max = word.length >= 7 ? 3 : word.length >= 4 ? 2 : 1;
+  const near = closestMatch(word, commands, { maxDistance: max });
+  if (near && leven(word, near) <= max) return `unknown command "${word}": did you mean ${near}? (ecs-doctor help lists the commands)`;
+  return `unknown command "${word}": the commands are ${commands.join(", ")}; or give a task ARN`;
+}
 
 function emit(report: Report, opts: CommonOptions): void {
   const style = opts.output === "text" && wantsColor(process.stdout, opts.color) ? COLOR : PLAIN;
@@ -78,9 +104,8 @@ async function runDiagnosis(task: string | undefined, opts: DiagnoseOptions): Pr
     }
   } else {
     if (!locatorTask) throw new UsageError("give the task to diagnose: ecs-doctor <taskArn>, or a task id with --cluster (try `ecs-doctor demo` for an offline example)");
-    const parsed = parseTaskLocator({ task: locatorTask, cluster: opts.cluster });
-    if (!parsed.arn && !opts.cluster) throw new UsageError(`task id ${parsed.taskId} needs --cluster (or give the full task ARN)`);
-    source = await openSource({ region: opts.region, regionHint: parsed.region, profile: opts.profile, timeoutMs: opts.timeout * 1000 });
+    const parsed = liveTaskLocator(locatorTask, opts);
+    source = await openSource({ region: opts.region, regionHint: parsed.region, profile: opts.profile, timeoutMs: processBudgetMs(opts.timeout) });
   }
   const events: TraceEvent[] = [];
   const spinner = source.kind === "live" ? startSpinner("Reading the task") : undefined;
@@ -103,7 +128,7 @@ export function buildProgram(): Command {
     .version(VERSION, "-v, --version")
     .argument("[task]", "task ARN, or task id with --cluster")
     .option("-c, --cluster <cluster>", "cluster name or ARN (with a task id)")
-    .option("-r, --region <region>", "AWS region (default: AWS_REGION, the profile's, or the task ARN's)")
+    .addOption(regionOption("AWS region (default: the task ARN's, else AWS_REGION, else the profile's)"))
     .option("-p, --profile <profile>", "AWS profile (default: AWS_PROFILE)")
     .option("-s, --snapshot <file>", "diagnose from a snapshot file (or s3://bucket/key, an archived failure) instead of AWS")
     .addOption(outputOption())
@@ -113,8 +138,14 @@ export function buildProgram(): Command {
     .option("--timeout <seconds>", "overall time limit for AWS calls", parseTimeout, 30)
     // Subcommands own the options written after them (`demo --output json`).
     .enablePositionalOptions()
-    .action(async (task: string | undefined, opts: DiagnoseOptions) => runDiagnosis(task, opts));
-
+    // Extra words are judged below: `expalin "..."` is a mistyped command, not two tasks.
+    .allowExcessArguments(true)
+    .action(async (task: string | undefined, opts: DiagnoseOptions, command: Command) => {
+      const mistyped = task === undefined ? undefined : unknownCommand(task, program.commands.map((c) => c.name()));
+      if (mistyped) throw new UsageError(mistyped);
+      if (command.args.length > 1) throw new UsageError(`too many arguments (${command.args.length}): ecs-doctor diagnoses one task at a time; for every stopped task of a cluster, use ecs-doctor scan`);
+      await runDiagnosis(task, opts);
+    });
   program
     .command("demo")
     .description("diagnose a bundled offline scenario (no AWS account needed)")
@@ -155,6 +186,8 @@ export function buildProgram(): Command {
       }
       const path = await demoPath(name);
       await runDiagnosis(undefined, { ...opts, snapshot: path, timeout: 30 });
+      // Every scenario is meant to fail: showing it is the command succeeding.
+      process.exitCode = 0;
     });
 
   program
@@ -175,20 +208,24 @@ export function buildProgram(): Command {
     .option("-c, --cluster <cluster>", "cluster name or ARN (with --snapshot: default, the first task's)")
     .option("--service <service>", "only this service's tasks")
     .option("--since <duration>", "only tasks stopped within this long, e.g. 30m, 1h, 2d")
-    .option("-r, --region <region>", "AWS region")
+    .option("--since-deployment", "with --service: only tasks stopped since the service's deployment (under way or failed) started")
+    .addOption(regionOption())
     .option("-p, --profile <profile>", "AWS profile")
     .option("-s, --snapshot <file>", "scan a snapshot that holds many tasks")
+    .option("--markdown-out <file>", "also write the Markdown report to this file (a CI job summary)")
     .addOption(outputOption())
     .option("--no-color", "no colour in text output")
     .option("--trace", "list every call the scan made, on stderr")
     .option("--trace-file <file>", "write every call as JSON lines")
     .option("--timeout <seconds>", "overall time limit for AWS calls", parseTimeout, 60)
-    .action(async (opts: DiagnoseOptions & { service?: string; since?: string }) => {
-      const { scanCluster, parseSince, renderScanText, renderScanMarkdown } = await import("./scan.js");
-      const sinceMs = opts.since ? parseSince(opts.since) : undefined;
+    .action(async (opts: DiagnoseOptions & { service?: string; since?: string; sinceDeployment?: boolean; markdownOut?: string }) => {
+      const { scanCluster, parseSince, renderScanText, renderScanMarkdown, sinceDeployment } = await import("./scan.js");
+      if (opts.since && opts.sinceDeployment) throw new UsageError("give --since or --since-deployment, not both");
+      let sinceMs = opts.since ? parseSince(opts.since) : undefined;
+      agreeingRegion(opts.region, opts.cluster, "the cluster ARN");
       let cluster = opts.cluster;
       let now: number | undefined;
-      const source = await openSource({ snapshot: opts.snapshot, region: opts.region, profile: opts.profile, timeoutMs: opts.timeout * 1000 });
+      const source = await openSource({ snapshot: opts.snapshot, region: opts.region, regionHint: regionOfArn(opts.cluster), profile: opts.profile, timeoutMs: processBudgetMs(opts.timeout) });
       if (opts.snapshot) {
         const { SnapshotSource } = await import("./source/snapshot.js");
         const snapshot = (source as InstanceType<typeof SnapshotSource>).snapshot;
@@ -201,11 +238,19 @@ export function buildProgram(): Command {
       const events: TraceEvent[] = [];
       const spinner = source.kind === "live" ? startSpinner(`Scanning ${cluster}`) : undefined;
       try {
-        const scan = await scanCluster(tracedSource(source, events), { cluster, service: opts.service, sinceMs, now });
+        const traced = tracedSource(source, events);
+        if (opts.sinceDeployment) {
+          const window = await sinceDeployment(traced, cluster, opts.service, now ?? Date.now());
+          sinceMs = window.sinceMs;
+          spinner?.stop();
+          process.stderr.write(`Scanning ${window.said}.\n`);
+        }
+        const scan = await scanCluster(traced, { cluster, service: opts.service, sinceMs, now });
         spinner?.stop();
         if (opts.output === "json") process.stdout.write(`${JSON.stringify(scan, null, 2)}\n`);
         else if (opts.output === "markdown") process.stdout.write(renderScanMarkdown(scan));
         else process.stdout.write(renderScanText(scan));
+        if (opts.markdownOut) await writeFile(opts.markdownOut, renderScanMarkdown(scan));
         process.exitCode = scan.reports.some((r) => exitCodeFor(r) === 1) ? 1 : 0;
       } finally {
         spinner?.stop();
@@ -220,18 +265,14 @@ export function buildProgram(): Command {
     .option("--service <service>", "only this service's failures")
     .option("--since <duration>", "how far back, e.g. 12h, 7d, 30d", "7d")
     .option("--prefix <prefix>", "where the archive starts in the bucket (the function's ARCHIVE_PREFIX)", "failures/")
-    .option("-r, --region <region>", "AWS region (any: the bucket's is found by redirect)")
+    .addOption(regionOption("AWS region (any: the bucket's is found by redirect)"))
     .option("-p, --profile <profile>", "AWS profile")
     .addOption(outputOption())
     .option("--no-color", "no colour in text output")
     .option("--timeout <seconds>", "time limit for each S3 call", parseTimeout, 30)
     .action(async (opts: DiagnoseOptions & { bucket: string; service?: string; since: string; prefix: string }) => {
-      const [{ readHistory, renderHistoryText, renderHistoryMarkdown }, { parseSince }, { s3Reader }] = await Promise.all([
-        import("./archive/history.js"), import("./scan.js"), import("./source/s3.js"),
-      ]);
-      const sinceMs = parseSince(opts.since);
-      const reader = await s3Reader({ region: opts.region, profile: opts.profile, timeoutMs: opts.timeout * 1000 });
-      const history = await readHistory(reader, { bucket: opts.bucket, cluster: opts.cluster, service: opts.service, sinceMs, prefix: opts.prefix });
+      const [{ renderHistoryText, renderHistoryMarkdown }, { history: readHistory }] = await Promise.all([import("./archive/history.js"), import("./api.js")]);
+      const history = await readHistory({ ...opts, timeoutMs: opts.timeout * 1000 });
       if (opts.output === "json") process.stdout.write(`${JSON.stringify(history, null, 2)}\n`);
       else if (opts.output === "markdown") process.stdout.write(renderHistoryMarkdown(history));
       else process.stdout.write(renderHistoryText(history));
@@ -249,25 +290,29 @@ export function buildProgram(): Command {
     .option("--launch-type <FARGATE|EC2>", "default: the service's, else FARGATE if the task definition allows it", upperChoice(["FARGATE", "EC2"]))
     .option("--instance <id>", "EC2 launch type: the EC2 instance (i-...) the pull would leave from")
     .option("--container-instance <arn>", "EC2 launch type: the container instance the pull would leave from")
-    .option("-r, --region <region>", "AWS region")
+    .addOption(regionOption())
     .option("-p, --profile <profile>", "AWS profile")
     .option("-s, --snapshot <file>", "check against a snapshot (it needs no task) instead of AWS")
+    .option("--markdown-out <file>", "also write the Markdown report to this file (a CI job summary)")
     .addOption(outputOption())
     .option("--no-color", "no colour in text output")
     .option("--trace", "list every call the preflight made, on stderr")
     .option("--trace-file <file>", "write every call as JSON lines")
     .option("--timeout <seconds>", "overall time limit for AWS calls", parseTimeout, 30)
-    .action(async (opts: DiagnoseOptions & import("./preflight.js").PreflightOptions) => {
+    .action(async (opts: DiagnoseOptions & import("./preflight.js").PreflightOptions & { markdownOut?: string }) => {
       const { preflightReport } = await import("./preflight.js");
       if (!opts.service && !opts.taskDefinition) throw new UsageError("preflight needs --cluster C --service S, or --task-definition FAMILY:REV with --subnets and --security-groups");
-      const regionHint = opts.taskDefinition?.startsWith("arn:") ? opts.taskDefinition.split(":")[3] : undefined;
-      const source = await openSource({ snapshot: opts.snapshot, region: opts.region, regionHint, profile: opts.profile, timeoutMs: opts.timeout * 1000 });
+      agreeingRegion(opts.region, opts.taskDefinition, "the task definition ARN");
+      agreeingRegion(opts.region, opts.cluster, "the cluster ARN");
+      const regionHint = regionOfArn(opts.taskDefinition) ?? regionOfArn(opts.cluster);
+      const source = await openSource({ snapshot: opts.snapshot, region: opts.region, regionHint, profile: opts.profile, timeoutMs: processBudgetMs(opts.timeout) });
       const events: TraceEvent[] = [];
       const spinner = source.kind === "live" ? startSpinner("Reading the service and task definition") : undefined;
       try {
         const report = await preflightReport(tracedSource(source, events), opts);
         spinner?.stop();
         emit(report, opts);
+        if (opts.markdownOut) await writeFile(opts.markdownOut, render(report, "markdown"));
       } finally {
         spinner?.stop();
         await writeTrace(events, opts);
@@ -277,18 +322,25 @@ export function buildProgram(): Command {
     .command("record")
     .description("diagnose a task and write the snapshot the diagnosis used, to replay later with --snapshot (or to share, with --redact)")
     .argument("[task]", "task ARN, or task id with --cluster (with --snapshot: may be left out when it holds one task)")
-    .option("-o, --out <file>", "the snapshot file to write (default: standard output)")
+    .option("--out <file>", "the snapshot file to write (default: standard output)")
+    .addOption(
+      new Option("-o, --output <format>", "also print the diagnosis (text, json or markdown) on standard output; needs --out").argParser((v) => {
+        if (!["text", "json", "markdown"].includes(v)) throw new InvalidArgumentError(`give text, json or markdown (-o is --output, as in every command; the snapshot file is --out ${v})`);
+        return v;
+      }),
+    )
+    .option("--no-color", "no colour in text output")
     .option("-c, --cluster <cluster>", "cluster name or ARN (with a task id)")
-    .option("-r, --region <region>", "AWS region")
+    .addOption(regionOption())
     .option("-p, --profile <profile>", "AWS profile")
     .option("-s, --snapshot <file>", "record from a snapshot instead of AWS (to cut out one task, or to redact it)")
     .option("--redact", "replace account ids, IP addresses and resource names, consistently, so the file can be shared")
     .option("--trace", "list every call the recording made, on stderr")
     .option("--trace-file <file>", "write every call as JSON lines")
     .option("--timeout <seconds>", "overall time limit for AWS calls", parseTimeout, 30)
-    .action(async (task: string | undefined, opts: Omit<import("./record-command.js").RecordOptions, "output"> & { out?: string }) => {
+    .action(async (task: string | undefined, opts: import("./record-command.js").RecordOptions) => {
       const { recordTask } = await import("./record-command.js");
-      await recordTask(task, { ...opts, output: opts.out });
+      await recordTask(task, opts);
     });
   program
     .command("mcp")
@@ -298,6 +350,19 @@ export function buildProgram(): Command {
       const { runMcpServer } = await import("./mcp.js");
       await runMcpServer();
     });
+  // `help [command]`, as git and the AWS CLI have it; an unknown name is a mistake like any other.
+  program.helpCommand(false);
+  program
+    .command("help")
+    .description("show help for ecs-doctor, or for one of its commands")
+    .argument("[command]", "the command")
+    .action((name: string | undefined) => {
+      if (!name) return program.outputHelp();
+      const sub = program.commands.find((c) => c.name() === name);
+      if (!sub) throw new UsageError(unknownCommand(name, program.commands.map((c) => c.name())) ?? `unknown command "${name}" (ecs-doctor help lists the commands)`);
+      sub.outputHelp();
+    });
+
   return program;
 }
 

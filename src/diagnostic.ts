@@ -93,6 +93,16 @@ export interface Diagnostic {
 /** The steps that send a request from the task (or instance) to an AWS endpoint or a registry over HTTPS: where the network causes break a start. */
 export const OUTBOUND_STAGES: readonly Stage[] = ["registry-auth", "manifest", "layer", "secrets", "logs"];
 
+/** Whether a message from this step can show a cause of these steps: a step the message does not name (`unknown`) can show any. */
+export function stageFits(stages: Diagnostic["stages"], stage: Stage): boolean {
+  return stages === "any" || stage === "unknown" || stages.includes(stage);
+}
+
+/** The failure messages a cause of these steps can explain: a refusal while mounting EFS is not an ECR refusal. */
+export function failuresAt(e: Evidence, stages: Diagnostic["stages"]): Evidence["failures"] {
+  return e.failures.filter((f) => stageFits(stages, f.signals.stage));
+}
+
 export function defineDiagnostic(d: Diagnostic): Diagnostic {
   return d;
 }

@@ -23,6 +23,7 @@ import {
   logPermissionsFix,
   type MessageContext,
   platformFix,
+  publicIpFix,
   repositoryChecksFix,
   routeChecksFix,
   secretChecksFix,
@@ -146,10 +147,12 @@ type Add = (id: FindingId, confidence: number, why: string, severity?: Severity,
 
 function networkSuggestions(s: MessageSignals, c: MessageContext, add: Add, all: boolean): void {
   const out = (id: FindingId, confidence: number, why: string, fix?: Fix, title?: string) => add(id, confidence, why, "warning", fix, title);
-  // Short: the causes that most often cut a task off from an AWS endpoint, with the checks in order.
-  const ids = all ? NETWORK_TIMEOUT : NETWORK_TIMEOUT.filter(([id]) => ["no-route-to-registry", "vpc-endpoint-missing", "security-group-egress-blocked"].includes(id));
+  // Short: the causes that most often cut a task off, with the checks in order; the rarer hops are for a diagnosis of the task.
+  const common = all ? ["no-route-to-registry", "vpc-endpoint-missing", "public-ip-missing", "security-group-egress-blocked"] : ["no-route-to-registry", "vpc-endpoint-missing", "security-group-egress-blocked"];
+  const ids = NETWORK_TIMEOUT.filter(([id]) => common.includes(id));
   for (const [id, conf, why] of ids) {
-    const fix = id === "no-route-to-registry" ? routeChecksFix(s, c) : id === "vpc-endpoint-missing" ? endpointFix(s, c) : id === "security-group-egress-blocked" ? egressChecksFix() : undefined;
+    const fix =
+      id === "no-route-to-registry" ? routeChecksFix(s, c) : id === "vpc-endpoint-missing" ? endpointFix(s, c) : id === "security-group-egress-blocked" ? egressChecksFix() : publicIpFix(c);
     const words = all ? why : why.replace("ecr.api, ecr.dkr and the S3 gateway endpoint (layers live in S3)", `an interface endpoint for ${serviceWords(s)}`);
     const title = all ? undefined : `Possible: ${CAUSE[id].replace("the registry", serviceWords(s)).replace("the pull", "the task")}`;
     out(id, s.service === "s3" && id === "vpc-endpoint-missing" ? 0.5 : conf, words, fix, title);
@@ -318,7 +321,7 @@ function pullSuggestions(s: MessageSignals, message: string, c: MessageContext, 
 
 /** The checks left when the message settles nothing, for the summing-up finding. */
 function leftToCheck(s: MessageSignals): string {
-  if (s.stage === "logs" && s.kind === "invalid-parameter") return `the awslogs options are incomplete (${s.summary}): add the option the message names to the container's logConfiguration`;
+  if (s.stage === "logs" && s.kind === "invalid-parameter") return `the awslogs options are invalid or incomplete (${s.summary}): correct the option the message names in the container's logConfiguration`;
   if (s.stage === "network-interface") return `ECS could not create the task's network interface (${s.summary}): read the EC2 error code in the message; diagnose the task for its subnet and security groups`;
   if (s.stage === "efs") return `the EFS mount failed (${s.summary}): check the volume's rootDirectory or access point path exists, then diagnose the task`;
   return "the message alone proves no cause: diagnose the task to check its configuration";

@@ -13,6 +13,7 @@ export const IAM_DOCS = {
   repositoryPolicyExamples: "https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-policy-examples.html",
   secretsManagerEnv: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar-secrets-manager.html",
   ssmEnv: "https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar-ssm-paramstore.html",
+  sharedParameters: "https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-shared-parameters.html",
   secretEncryption: "https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html",
   restoreSecret: "https://docs.aws.amazon.com/secretsmanager/latest/userguide/manage_restore-secret.html",
   multiArch: "https://docs.aws.amazon.com/AmazonECR/latest/userguide/docker-push-multi-architecture-image.html",

@@ -45,6 +45,7 @@ function roleOfPrincipal(principal: string): string | undefined {
 }
 
 const or = (value: string | undefined, placeholder: string) => value ?? placeholder;
+const regionArg = (c: MessageContext) => (c.region ? ` --region ${c.region}` : "");
 
 // ---------------------------------------------------------------------------
 // CloudWatch Logs
@@ -123,6 +124,14 @@ export function endpointFix(s: MessageSignals, c: MessageContext): Fix {
   };
 }
 
+export function publicIpFix(c: MessageContext): Fix {
+  return {
+    summary: "In a public subnet (a route to an internet gateway, no NAT gateway), give the task a public IP.",
+    commands: [`aws ecs update-service${regionArg(c)} --cluster CLUSTER --service SERVICE --network-configuration 'awsvpcConfiguration={subnets=[SUBNET_ID],securityGroups=[SG_ID],assignPublicIp=ENABLED}'`],
+    docs: [DOCS.fargateNetworking],
+  };
+}
+
 export function egressChecksFix(): Fix {
   return {
     summary: "Check that the task's security groups let it out on TCP 443.",
@@ -147,7 +156,7 @@ export function secretChecksFix(s: MessageSignals, c: MessageContext): Fix {
       ssm
         ? `aws ssm describe-parameters${region} --parameter-filters Key=Name,Values=${id}`
         : `aws secretsmanager describe-secret${region} --secret-id ${id} --query '{Name:Name,KmsKeyId:KmsKeyId,DeletedDate:DeletedDate}'`,
-      `aws iam simulate-principal-policy --policy-source-arn arn:aws:iam::${or(c.account, "ACCOUNT_ID")}:role/${role} --action-names ${actions} --resource-arns ${ref && ref.startsWith("arn:") ? id : ssm ? "PARAMETER_ARN" : "SECRET_ARN"}`,
+      `aws iam simulate-principal-policy --policy-source-arn arn:aws:iam::${or(c.account, "ACCOUNT_ID")}:role/${role} --action-names ${actions} --resource-arns ${ref?.startsWith("arn:") ? id : ssm ? "PARAMETER_ARN" : "SECRET_ARN"}`,
     ],
     steps: [
       ssm
@@ -281,7 +290,6 @@ function fsArn(s: MessageSignals, c: MessageContext): string {
   return `arn:aws:elasticfilesystem:${or(c.region, "REGION")}:${or(c.account, "ACCOUNT_ID")}:file-system/${or(s.fileSystemId, "FILE_SYSTEM_ID")}`;
 }
 
-const regionArg = (c: MessageContext) => (c.region ? ` --region ${c.region}` : "");
 
 export function efsMountTargetFix(s: MessageSignals, c: MessageContext): Fix {
   const fs = or(s.fileSystemId, "FILE_SYSTEM_ID");

@@ -104,6 +104,7 @@ export async function resolvePreflight(source: Source, opts: PreflightOptions): 
   } else if (!opts.instance && !opts.containerInstance) {
     throw new UsageError("EC2 launch type: the pull leaves from a container instance; give --instance i-... or --container-instance ARN");
   }
+  await requireNetwork(source, network);
   const containers = (def.containerDefinitions ?? []).filter((c) => c.name).map((c) => ({ name: c.name!, image: c.image }));
   if (containers.length === 0) throw new UsageError(`task definition ${def.taskDefinitionArn ?? tdName} has no container definitions`);
   const input: PreflightInput = {
@@ -121,6 +122,24 @@ export async function resolvePreflight(source: Source, opts: PreflightOptions): 
     judged: launchType === "FARGATE" ? [...(network.subnets ?? [])] : [opts.instance ?? opts.containerInstance!],
   };
   return { input, def, service, network };
+}
+
+/**
+ * The subnets and security groups a deploy names exist: one that does not is a mistake in the input (exit 2
+ * naming it), not a missing route. One that cannot be read is left to the checks, which say so.
+ */
+async function requireNetwork(source: Source, network: AwsVpcConfiguration): Promise<void> {
+  const subnets = network.subnets ?? [];
+  const groups = network.securityGroups ?? [];
+  const [subnetRead, groupRead] = await Promise.all([
+    subnets.length > 0 ? source.describeSubnets(subnets) : undefined,
+    groups.length > 0 ? source.describeSecurityGroups(groups) : undefined,
+  ]);
+  const where = source.kind === "live" ? `in ${source.region}` : "in the snapshot";
+  const missingSubnets = subnetRead?.state === "known" ? subnets.filter((id) => !subnetRead.value.some((x) => x.SubnetId === id)) : [];
+  if (missingSubnets.length > 0) throw new UsageError(`subnet ${missingSubnets.join(", ")} does not exist ${where}: check the subnet ids (--subnets, or the service's network configuration)`);
+  const missingGroups = groupRead?.state === "known" ? groups.filter((id) => !groupRead.value.some((x) => x.GroupId === id)) : [];
+  if (missingGroups.length > 0) throw new UsageError(`security group ${missingGroups.join(", ")} does not exist ${where}: check the security group ids (--security-groups, or the service's network configuration)`);
 }
 
 /** The Task the collector reads, as ECS would start it: no reasons, no ARN of its own. */

@@ -1,19 +1,13 @@
 // Ranking: how likely each finding is the cause, from how firmly the
 // configuration shows it and whether the error message agrees.
 
-import type { Stage } from "./analysis/message.js";
-import type { Certainty, Diagnostic, DraftFinding, Severity } from "./diagnostic.js";
+import { type Certainty, type Diagnostic, type DraftFinding, type Severity, stageFits } from "./diagnostic.js";
 import type { Evidence } from "./model/evidence.js";
 
 const CERTAINTY: Record<Certainty, number> = { proven: 0.95, likely: 0.8, possible: 0.55, message: 0.6 };
 const SEVERITY: Record<Severity, number> = { error: 1, warning: 0.6, info: 0.35 };
 
 export type Agreement = "agrees" | "silent" | "disagrees";
-
-/** Whether a message from this step can show the cause: a step the message does not name (`unknown`) can show any. */
-export function stageFits(d: Pick<Diagnostic, "stages">, stage: Stage): boolean {
-  return d.stages === "any" || stage === "unknown" || d.stages.includes(stage);
-}
 
 /**
  * Whether the failure messages (of the finding's container, else all) fit the cause: a message from a step
@@ -24,7 +18,7 @@ export function stageFits(d: Pick<Diagnostic, "stages">, stage: Stage): boolean 
 export function messageAgreement(d: Diagnostic, f: DraftFinding, e: Evidence): Agreement {
   const failures = e.failures.filter((x) => !f.container || x.container === f.container);
   const verdicts = (failures.length > 0 ? failures : e.failures).map(({ signals: s }): Agreement => {
-    if (!stageFits(d, s.stage)) return "disagrees";
+    if (!stageFits(d.stages, s.stage)) return "disagrees";
     if (s.kind === "unknown") return "silent";
     return d.messageKinds.includes(s.kind) ? "agrees" : "disagrees";
   });
@@ -33,10 +27,23 @@ export function messageAgreement(d: Diagnostic, f: DraftFinding, e: Evidence): A
 }
 
 /** True when every failure message the finding concerns comes from a step at which its cause cannot break the start. */
+export { stageFits };
+
+/**
+ * True when the messages the finding concerns are cut or unreadable (their kind unknown) but name a step, and
+ * the finding is a cause of that step: a truncated "failed to fetch secret arn:..." still says where to look.
+ */
+export function causeOfCutMessage(d: Diagnostic, f: DraftFinding, e: Evidence): boolean {
+  if (d.stages === "any") return false;
+  const failures = e.failures.filter((x) => !f.container || x.container === f.container);
+  const relevant = failures.length > 0 ? failures : e.failures;
+  return relevant.length > 0 && relevant.every((x) => x.signals.kind === "unknown") && relevant.some((x) => x.signals.stage !== "unknown" && stageFits(d.stages, x.signals.stage));
+}
+
 export function offStage(d: Diagnostic, f: DraftFinding, e: Evidence): boolean {
   const failures = e.failures.filter((x) => !f.container || x.container === f.container);
   const relevant = failures.length > 0 ? failures : e.failures;
-  return relevant.length > 0 && relevant.every((x) => !stageFits(d, x.signals.stage));
+  return relevant.length > 0 && relevant.every((x) => !stageFits(d.stages, x.signals.stage));
 }
 
 export function confidenceOf(f: DraftFinding, agreement: Agreement): number {

@@ -1,13 +1,15 @@
-// `ecs-doctor record <task> -o case.json [--redact]`: diagnoses the task
+// `ecs-doctor record <task> --out case.json [--redact]`: diagnoses the task
 // through a recording source and writes the snapshot the diagnosis used, so
 // that `ecs-doctor --snapshot case.json` replays it to the same report, after
 // ECS has forgotten the task, on another machine, or for someone else.
 
 import { writeFile } from "node:fs/promises";
-import { parseTaskLocator } from "./collect/task.js";
+import { liveTaskLocator } from "./collect/task.js";
 import { diagnoseTask } from "./diagnose.js";
 import { UsageError } from "./errors.js";
-import { openSource } from "./source/open.js";
+import { type OutputFormat, render } from "./render/index.js";
+import { COLOR, PLAIN, wantsColor } from "./render/style.js";
+import { openSource, processBudgetMs } from "./source/open.js";
 import { recordingSource } from "./source/record.js";
 import { redactSnapshot } from "./source/redact.js";
 import type { Snapshot } from "./source/snapshot.js";
@@ -16,7 +18,10 @@ import { formatTrace, type TraceEvent, tracedSource } from "./source/trace.js";
 
 export interface RecordOptions {
   /** The file to write; "-" or absent: standard output. */
-  output?: string;
+  out?: string;
+  /** Also print the diagnosis on standard output, in this format (only when the snapshot goes to a file). */
+  output?: OutputFormat;
+  color?: boolean;
   cluster?: string;
   region?: string;
   profile?: string;
@@ -35,6 +40,9 @@ function collectionCount(s: Snapshot): number {
 }
 
 export async function recordTask(task: string | undefined, opts: RecordOptions): Promise<void> {
+  if (opts.output && (!opts.out || opts.out === "-")) {
+    throw new UsageError(`record writes the snapshot to standard output: give --out FILE to print the diagnosis (-o ${opts.output}) there as well`);
+  }
   let source: Source;
   let locator = task;
   if (opts.snapshot) {
@@ -46,10 +54,9 @@ export async function recordTask(task: string | undefined, opts: RecordOptions):
       locator = tasks[0].taskArn;
     }
   } else {
-    if (!locator) throw new UsageError("give the task to record: ecs-doctor record <taskArn> -o case.json (or a task id with --cluster)");
-    const parsed = parseTaskLocator({ task: locator, cluster: opts.cluster });
-    if (!parsed.arn && !opts.cluster) throw new UsageError(`task id ${parsed.taskId} needs --cluster (or give the full task ARN)`);
-    source = await openSource({ region: opts.region, regionHint: parsed.region, profile: opts.profile, timeoutMs: opts.timeout * 1000 });
+    if (!locator) throw new UsageError("give the task to record: ecs-doctor record <taskArn> --out case.json (or a task id with --cluster)");
+    const parsed = liveTaskLocator(locator, opts);
+    source = await openSource({ region: opts.region, regionHint: parsed.region, profile: opts.profile, timeoutMs: processBudgetMs(opts.timeout) });
   }
   const recording = recordingSource(source);
   const events: TraceEvent[] = [];
@@ -63,15 +70,16 @@ export async function recordTask(task: string | undefined, opts: RecordOptions):
       redacted = ` Redacted ${r.counts.accounts} account ids, ${r.counts.addresses} addresses and ${r.counts.names} names.`;
     }
     const json = `${JSON.stringify(snapshot, null, 2)}\n`;
-    const toStdout = !opts.output || opts.output === "-";
+    const toStdout = !opts.out || opts.out === "-";
     if (toStdout) process.stdout.write(json);
-    else await writeFile(opts.output!, json);
+    else await writeFile(opts.out!, json);
+    if (opts.output && !toStdout) process.stdout.write(render(report, opts.output, opts.output === "text" && wantsColor(process.stdout, opts.color) ? COLOR : PLAIN));
     const denied = (snapshot.errors ?? []).map((e) => e.call);
     const top = report.findings[0];
     process.stderr.write(
-      `Recorded ${events.length} calls${toStdout ? "" : ` into ${opts.output}`}: ${collectionCount(snapshot)} collections` +
+      `Recorded ${events.length} calls${toStdout ? "" : ` into ${opts.out}`}: ${collectionCount(snapshot)} collections` +
         `${denied.length ? `, ${denied.length} failed calls (${[...new Set(denied)].join(", ")})` : ""}.${redacted}\n` +
-        `Diagnosis: ${top ? `${top.id} (${top.severity})` : "no finding"}. Replay it with: ecs-doctor --snapshot ${toStdout ? "FILE" : opts.output}\n`,
+        `Diagnosis: ${top ? `${top.id} (${top.severity})` : "no finding"}. Replay it with: ecs-doctor --snapshot ${toStdout ? "FILE" : opts.out}\n`,
     );
     process.exitCode = 0;
   } finally {

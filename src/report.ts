@@ -4,17 +4,19 @@
 import { DIAGNOSTICS } from "../diagnostics/index.js";
 import type { CheckResult, Diagnostic, DraftFinding } from "./diagnostic.js";
 import type { Evidence } from "./model/evidence.js";
-import { unknownReason } from "./model/fact.js";
+import { type Unknown, unknownReason } from "./model/fact.js";
 import type { Finding, Report, ReportTask } from "./model/report.js";
 import { pathHops } from "./path-picture.js";
-import { confidenceOf, messageAgreement, offStage } from "./rank.js";
+import { causeOfCutMessage, confidenceOf, messageAgreement, offStage } from "./rank.js";
 
 /** What the other checks concluded, for the checks that sum up (unexplained-pull-failure). */
 export interface Outcome {
   /** `offStage`: every message the finding concerns comes from a step its cause cannot break, so it explains none of them. */
-  findings: (DraftFinding & { id: Diagnostic["id"]; offStage?: boolean })[];
+  findings: (DraftFinding & { id: Diagnostic["id"]; offStage?: boolean; causeOfCutMessage?: boolean })[];
   passed: { check: string; title: string }[];
   skipped: { check: string; reason: string }[];
+  /** Why the skipped checks could not be made, where a fact was unread: a denied call, or a collection a snapshot does not hold. */
+  unread: Unknown[];
 }
 
 function run(d: Diagnostic, e: Evidence): CheckResult {
@@ -51,12 +53,17 @@ function isSummary(d: Diagnostic): d is SummaryDiagnostic {
 }
 
 export function buildReport(e: Evidence, diagnostics: readonly Diagnostic[] = DIAGNOSTICS): Report {
-  const outcome: Outcome = { findings: [], passed: [], skipped: [] };
+  const outcome: Outcome = { findings: [], passed: [], skipped: [], unread: [] };
   const byId = new Map(diagnostics.map((d) => [d.id, d]));
   const record = (d: Diagnostic, r: CheckResult) => {
-    if (r.status === "fail") for (const f of r.findings) outcome.findings.push({ ...f, id: d.id, ...(offStage(d, f, e) && { offStage: true }) });
+    if (r.status === "fail")
+      for (const f of r.findings)
+        outcome.findings.push({ ...f, id: d.id, ...(offStage(d, f, e) && { offStage: true }), ...(causeOfCutMessage(d, f, e) && { causeOfCutMessage: true }) });
     else if (r.status === "pass") outcome.passed.push({ check: d.id, title: r.title ?? d.title });
-    else if (r.status === "skip") outcome.skipped.push({ check: d.id, reason: r.unknown ? `${r.reason}: ${unknownReason(r.unknown)}` : r.reason });
+    else if (r.status === "skip") {
+      outcome.skipped.push({ check: d.id, reason: r.unknown ? `${r.reason}: ${unknownReason(r.unknown)}` : r.reason });
+      if (r.unknown) outcome.unread.push(r.unknown);
+    }
   };
   for (const d of diagnostics) {
     if (isSummary(d)) continue;

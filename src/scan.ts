@@ -5,10 +5,11 @@ import { parseMessage } from "./analysis/message.js";
 import { collectEvidence } from "./collect/index.js";
 import type { FindingId, Fix } from "./diagnostic.js";
 import { UsageError } from "./errors.js";
-import type { Task } from "./model/aws.js";
+import type { Service, Task } from "./model/aws.js";
+import { plural } from "./model/queries.js";
 import type { Report } from "./model/report.js";
 import { buildReport } from "./report.js";
-import { renderMarkdown } from "./render/markdown.js";
+import { md, renderMarkdown } from "./render/markdown.js";
 import { cachedSource } from "./source/cache.js";
 import type { Source } from "./source/source.js";
 
@@ -37,6 +38,37 @@ export interface ScanReport {
   reports: Report[];
   groups: ScanGroup[];
 }
+
+/**
+ * When the service's deployment that did not complete started: the oldest of
+ * its deployments whose rollout is IN_PROGRESS or FAILED (a failed deployment
+ * being rolled back is older than the rollback). Undefined when every
+ * deployment listed has completed (ECS no longer lists a deployment once it is
+ * rolled back and drained).
+ */
+export function deploymentStart(service: Service): { id: string; startedAt: number } | undefined {
+  const open = (service.deployments ?? [])
+    .filter((d) => d.rolloutState !== "COMPLETED" && d.createdAt !== undefined)
+    .map((d) => ({ id: d.id ?? "(no id)", startedAt: new Date(d.createdAt!).getTime() }))
+    .filter((d) => !Number.isNaN(d.startedAt))
+    .sort((a, b) => a.startedAt - b.startedAt);
+  return open[0];
+}
+
+/** `scan --since-deployment`: the window from the start of the service's deployment, or the last hour (ECS's memory) when none is under way. */
+export async function sinceDeployment(source: Source, cluster: string, service: string | undefined, now: number): Promise<{ sinceMs: number; said: string }> {
+  if (!service) throw new UsageError("--since-deployment needs --service NAME (the service whose deployment to explain)");
+  const found = await source.describeServices(cluster, [service]);
+  if (found.state !== "known") {
+    throw new UsageError(`cannot read when ${service}'s deployment started: ${found.call} ${found.why === "denied" ? `was denied; grant ${found.permission}` : `failed (${found.message})`}, or give --since`);
+  }
+  if (found.value.length === 0) throw new UsageError(`service ${service} is not in cluster ${cluster}: check --cluster and --service`);
+  const start = deploymentStart(found.value[0]);
+  if (!start) return { sinceMs: HOUR, said: `${service} has no deployment under way or failed: its stopped tasks of the last hour` };
+  return { sinceMs: Math.max(0, now - start.startedAt), said: `${service}'s stopped tasks since its deployment ${start.id} started (${new Date(start.startedAt).toISOString()})` };
+}
+
+const HOUR = 3_600_000;
 
 /** "1h", "30m", "2d", "90s" → ms. */
 export function parseSince(text: string): number {
@@ -87,8 +119,7 @@ export function groupByCause(reports: Report[]): ScanGroup[] {
 }
 
 export function renderScanText(s: ScanReport): string {
-  const tasks = (n: number) => `${n} stopped task${n === 1 ? "" : "s"}`;
-  const out = [`Cluster ${s.cluster}: ${tasks(s.stoppedTasks)}, ${s.reports.length} failed to pull or start.`, ""];
+  const out = [`Cluster ${s.cluster}: ${plural(s.stoppedTasks, "stopped task")}, ${s.reports.length} failed to pull or start.`, ""];
   for (const g of s.groups) {
     const sample = s.reports.find((r) => r.findings[0]?.id === g.id)!;
     out.push(...groupText({ ...g, title: sample.findings[0].title, fixes: sample.findings[0].fixes }));
@@ -115,12 +146,13 @@ export function groupText(g: { id: string; count: number; services: string[]; ta
 
 /** For a ticket: the groups first, one table, then each task's report. */
 export function renderScanMarkdown(s: ScanReport): string {
-  const out = [`# ecs-doctor scan of ${s.cluster}`, "", `${s.stoppedTasks} stopped tasks, ${s.reports.length} failed to pull or start.`, ""];
+  const out = [`# ecs-doctor scan of ${md(s.cluster)}`, "", `${plural(s.stoppedTasks, "stopped task")}, ${s.reports.length} failed to pull or start.`, ""];
   if (s.groups.length > 0) {
     out.push("| cause | tasks | services |", "| --- | --- | --- |");
     for (const g of s.groups) out.push(`| \`${g.id}\` | ${g.count} | ${g.services.join(", ") || "-"} |`);
     out.push("");
   }
-  const body = s.reports.map((r) => renderMarkdown(r).replace(/^# ecs-doctor report/, `## Task ${r.task?.taskArn.split("/").pop() ?? ""}`));
+  // Each task's report nests under its own heading: its Path and Findings are ###, its findings ####.
+  const body = s.reports.map((r) => renderMarkdown(r, { level: 2, title: `Task \`${r.task?.taskArn.split("/").pop() ?? ""}\`` }));
   return `${[...out, ...body].join("\n").trimEnd()}\n`;
 }

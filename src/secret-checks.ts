@@ -45,6 +45,8 @@ const KMS_DENIAL = /\bKMS\b|kms:Decrypt|customer master key|ciphertext/i;
  */
 function resourcePolicyMayGrant(a: PermissionAnswer, accountId: string): boolean {
   if (a.action !== "kms:Decrypt" && a.action !== "secretsmanager:GetSecretValue") return false;
+  // A key policy that was read is already part of the decision.
+  if (a.resourcePolicyRead) return false;
   const p = a.resource.split(":");
   return p[0] !== "arn" || !p[4] || p[4] === accountId;
 }
@@ -86,7 +88,9 @@ function accessFixes(e: Evidence, ref: SecretReference, denied: PermissionAnswer
     });
   }
   const kms = denied.find((a) => a.action === "kms:Decrypt");
-  if (kms) {
+  if (kms?.resourcePolicyRead && ref.key) {
+    fixes.push(keyPolicyFix(e, kms.resource, ref.key.named));
+  } else if (kms) {
     const key = kms.placeholder ? kms.why.split(" ").pop() : kms.resource;
     fixes.push({
       summary: `The key's own policy must also let ${roleName} decrypt (or delegate to IAM): check it.`,
@@ -95,6 +99,27 @@ function accessFixes(e: Evidence, ref: SecretReference, denied: PermissionAnswer
     });
   }
   return fixes;
+}
+
+/** Let the execution role decrypt with the key, in the key's own policy (or a grant, which needs no policy edit). */
+function keyPolicyFix(e: Evidence, keyArn: string, named: string): Fix {
+  const role = e.executionRoleArn ?? "EXECUTION_ROLE_ARN";
+  const statement = JSON.stringify({ Sid: "AllowEcsExecutionRoleDecrypt", Effect: "Allow", Principal: { AWS: role }, Action: "kms:Decrypt", Resource: "*" });
+  const region = keyArn.split(":")[3] || e.region;
+  return {
+    summary: `Let ${roleNameFromArn(role)} use key ${keyArn}${named !== keyArn ? ` (${named})` : ""}: add this statement to the key policy, or give the role a grant.`,
+    steps: [
+      `Open the AWS KMS console, Customer managed keys, key ${keyArn.split("/").pop()}, Key policy, Edit.`,
+      `Add the statement ${statement}, or, where the policy already lets the account's IAM policies decide (Principal arn:aws:iam::${e.accountId}:root), allow kms:Decrypt on the key in the role's own policy.`,
+    ],
+    commands: [
+      `aws kms get-key-policy --region ${region} --key-id ${keyArn} --policy-name default --query Policy --output text > key-policy.json`,
+      `# add ${statement} to the Statement list of key-policy.json, then:`,
+      `aws kms put-key-policy --region ${region} --key-id ${keyArn} --policy-name default --policy file://key-policy.json`,
+      `aws kms create-grant --region ${region} --key-id ${keyArn} --grantee-principal ${role} --operations Decrypt`,
+    ],
+    docs: ["https://docs.aws.amazon.com/kms/latest/developerguide/key-policies.html", IAM_DOCS.secretEncryption],
+  };
 }
 
 /** Judges one secret reference. */
@@ -113,6 +138,29 @@ export function judgeSecret(e: Evidence, ref: SecretReference): SecretVerdict {
     return { kind: "skip", reason: `cannot read ${where} ${ref.lookupId}`, unknown: ref.secret };
   }
   const meta = ref.secret.value;
+  // Another account's parameter is listed only if it was shared through RAM (or a promoted resource
+  // policy): not listed, it may still exist and be shared otherwise. Only the message can prove it missing.
+  const owner = ref.lookupId.startsWith("arn:") ? ref.lookupId.split(":")[4] : undefined;
+  if (!meta && ref.store === "ssm" && owner && owner !== e.accountId && !said) {
+    return {
+      kind: "broken", severity: "warning", certainty: "possible",
+      why:
+        `${label(ref)} names SSM parameter ${ref.lookupId} of account ${owner}, and ecs-doctor could not confirm that it exists: ` +
+        `ssm:DescribeParameters (with Shared) does not list it among the parameters shared with account ${e.accountId}. ` +
+        "A parameter shared through a resource policy that RAM has not promoted is not listed either, so this may not stop the task",
+      evidence: [{ resource: ref.valueFrom, fact: `ssm:DescribeParameters Shared=true: not listed (${label(ref)})` }],
+      fixes: [
+        {
+          summary: `In account ${owner}, check that ${ref.lookupId} exists and is shared with account ${e.accountId} (an advanced-tier parameter, shared through AWS RAM), or correct ${label(ref)}.`,
+          commands: [
+            `aws ssm describe-parameters --region ${ref.lookupId.split(":")[3] || e.region} --shared --query 'Parameters[].ARN'`,
+            `aws ram get-resource-shares --region ${ref.lookupId.split(":")[3] || e.region} --resource-owner OTHER-ACCOUNTS`,
+          ],
+          docs: [DOCS.secrets, IAM_DOCS.sharedParameters],
+        },
+      ],
+    };
+  }
   if (!meta) {
     return {
       kind: "broken", severity: "error", certainty: "proven",
@@ -162,7 +210,8 @@ export function judgeSecret(e: Evidence, ref: SecretReference): SecretVerdict {
   const what = (list: PermissionAnswer[]) =>
     list
       .map((a) => {
-        const how = a.decision === "explicit-deny" ? "an explicit Deny" : a.decision === "implicit-deny" ? (a.cutByBoundary ? "its permissions boundary" : "no policy allowing it") : "conditions that cannot be checked offline";
+        const keyNote = a.action === "kms:Decrypt" && a.resourcePolicyRead ? a.notes[a.notes.length - 1]?.replace(/\.$/, "") : undefined;
+        const how = keyNote ? keyNote : a.decision === "explicit-deny" ? "an explicit Deny" : a.decision === "implicit-deny" ? (a.cutByBoundary ? "its permissions boundary" : "no policy allowing it") : "conditions that cannot be checked offline";
         return a.action === "kms:Decrypt" ? `decrypt it with its customer managed key ${key} (kms:Decrypt: ${how})` : `read ${resource} (${a.action}: ${how})`;
       })
       .join(" and ");
@@ -210,7 +259,7 @@ export function judgeSecret(e: Evidence, ref: SecretReference): SecretVerdict {
       kind: "broken", severity: "error", certainty: "message",
       why:
         `the task's message says it could not be read, although the execution role's policies allow ${answers.map((a) => a.action).join(" and ")}; ` +
-        `something the role's policies do not show refused it: ${kms ? `the key policy of ${kms.resource}, ` : ""}a service control policy, or a VPC endpoint policy`,
+        `something the role's policies do not show refused it: ${kms && !kms.resourcePolicyRead ? `the key policy of ${kms.resource}, ` : ""}a service control policy, or a VPC endpoint policy`,
       evidence: [{ resource: ref.valueFrom, fact: `reason: ${said.signals.summary}` }, ...answers.map((a) => ({ resource: e.executionRoleArn ?? "execution role", fact: answerFact(a) }))],
       fixes: kms
         ? [{ summary: `Let ${roleNameFromArn(e.executionRoleArn ?? "")} use the key in the key's own policy.`, commands: [`aws kms get-key-policy --region ${e.region} --key-id ${kms.placeholder ? kms.why.split(" ").pop() : kms.resource} --policy-name default`], docs: [IAM_DOCS.secretEncryption] }]

@@ -185,14 +185,15 @@ describe("commands that need no AWS", () => {
     expect(help.stdout).toContain("--snapshot");
   });
 
-  it("demo, not interactive, diagnoses the first scenario: the most common cause", async () => {
+  it("demo, not interactive, diagnoses the first scenario: the most common cause, and exits 0 (showing it is the command succeeding)", async () => {
     const r = await run(["demo", "--output", "json"]);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).findings[0].id).toBe("no-route-to-registry");
   });
 
   it("demo NAME diagnoses that scenario; an unknown name lists the real ones", async () => {
     const r = await run(["demo", "tag-never-pushed", "--output", "json"]);
+    expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).findings[0].id).toBe("image-not-found");
     const bad = await run(["demo", "nope"]);
     expect(bad.code).toBe(2);

@@ -27,7 +27,7 @@ function templateReadActions(): string[] {
 
 /** Every `service:Action` the template names anywhere. */
 function allTemplateActions(): string[] {
-  return [...new Set([...TEMPLATE.matchAll(/\b((?:ecs|ec2|ecr|iam|secretsmanager|ssm|logs|sns|sts|lambda|kms|s3):[A-Z][A-Za-z]+)\b/g)].map((m) => m[1]))];
+  return [...new Set([...TEMPLATE.matchAll(/\b((?:ecs|ec2|ecr|iam|secretsmanager|ssm|logs|sns|sts|lambda|kms|s3|elasticfilesystem):[A-Z][A-Za-z]+)\b/g)].map((m) => m[1]))];
 }
 
 describe("deploy/ecs-doctor.yaml", () => {
@@ -37,8 +37,12 @@ describe("deploy/ecs-doctor.yaml", () => {
   });
 
   it("README's policy covers every call the live source makes (GetCallerIdentity needs no permission)", () => {
-    const live = readFileSync("src/source/live.ts", "utf8");
-    const services: Record<string, string> = { "client-ec2": "ec2", "client-ecr": "ecr", "client-ecs": "ecs", "client-iam": "iam", "client-secrets-manager": "secretsmanager", "client-ssm": "ssm", "client-sts": "sts" };
+    // The live source and the reads it loads on first use.
+    const live = ["src/source/live.ts", "src/source/live-efs.ts"].map((f) => readFileSync(f, "utf8")).join("\n");
+    const services: Record<string, string> = {
+      "client-ec2": "ec2", "client-ecr": "ecr", "client-ecs": "ecs", "client-iam": "iam", "client-secrets-manager": "secretsmanager", "client-ssm": "ssm", "client-sts": "sts",
+      "client-efs": "elasticfilesystem", "client-cloudwatch-logs": "logs", "client-kms": "kms",
+    };
     const needed: string[] = [];
     for (const [, names, pkg] of live.matchAll(/import\s*\{([^}]*)\}\s*from\s*"@aws-sdk\/([^"]+)"/g)) {
       for (const n of names.split(",").map((x) => x.trim()).filter((x) => x.endsWith("Command"))) needed.push(`${services[pkg]}:${n.replace(/Command$/, "")}`);
@@ -46,6 +50,8 @@ describe("deploy/ecs-doctor.yaml", () => {
     const granted = new Set(readmeActions());
     expect(needed.length).toBeGreaterThan(20);
     expect(needed.filter((a) => a !== "sts:GetCallerIdentity" && !granted.has(a))).toEqual([]);
+    // DescribeMountTargetSecurityGroups also needs ec2:DescribeNetworkInterfaceAttribute on the mount target's interface.
+    expect(granted.has("ec2:DescribeNetworkInterfaceAttribute")).toBe(true);
   });
 
   it("writes nothing but its own log, the report topic and the archive", () => {
@@ -58,8 +64,10 @@ describe("deploy/ecs-doctor.yaml", () => {
     for (const a of reads) expect(a).toMatch(/^[a-z0-9]+:(Describe|Get|List|BatchGet|Simulate)[A-Za-z]+$/);
   });
 
-  it("runs the packaged handler on Node 20, from the S3 bucket and key given", () => {
-    expect(TEMPLATE).toMatch(/Runtime: nodejs20\.x/);
+  it("runs the packaged handler on a Lambda runtime AWS still supports (nodejs22.x or later), from the S3 bucket and key given", () => {
+    // AWS deprecated nodejs20.x: new functions cannot be created on it.
+    const runtime = /Runtime: nodejs(\d+)\.x/.exec(TEMPLATE);
+    expect(Number(runtime?.[1])).toBeGreaterThanOrEqual(22);
     expect(TEMPLATE).toMatch(/Handler: index\.handler/);
     expect(TEMPLATE).toMatch(/S3Bucket: !Ref CodeBucket\n\s*S3Key: !Ref CodeKey/);
     expect(TEMPLATE).toMatch(/TOPIC_ARN: !Ref ReportTopic/);

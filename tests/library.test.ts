@@ -35,7 +35,8 @@ describe('import { diagnose, explain, preflight, scan } from "ecs-doctor" (the b
       process.stdout.write(JSON.stringify(out));`;
     const fromLibrary = JSON.parse(await runModule(code));
     for (const d of demos) expect(fromLibrary[d.path], d.name).toEqual(await cliJson(["--snapshot", d.path]));
-  });
+    // One CLI run per demo, one after another: the gallery grows with every cause.
+  }, 90_000);
 
   it("explain, preflight and scan give what `explain`, `preflight` and `scan` print", async () => {
     const before = world().withoutImage().build();

@@ -31,7 +31,10 @@ const MESSAGE_ONLY = new Set([
   "container-instance-disk-full", "ephemeral-storage-full", "registry-credentials-missing",
 ]);
 
-const preflightable = DEMOS.filter((d) => !MESSAGE_ONLY.has(d.expect[0]));
+/** Causes a new deployment does not meet: it pins the tag's current digest, not the deleted one. */
+const NOT_BEFORE_DEPLOY = new Set(["pinned-digest-deleted"]);
+
+const preflightable = DEMOS.filter((d) => !MESSAGE_ONLY.has(d.expect[0]) && !NOT_BEFORE_DEPLOY.has(d.name));
 
 /**
  * Causes the configuration shows only as possible without a message: an implicit deny of
@@ -41,7 +44,10 @@ const POSSIBLE_WITHOUT_MESSAGE = new Set(["secret-not-readable"]);
 
 describe("preflight names the cause a diagnosis of the failed task names (demo gallery)", () => {
   it("covers the gallery's configuration causes", () => {
-    expect(preflightable.map((d) => d.expect[0])).toEqual(expect.arrayContaining(["no-route-to-registry", "public-ip-missing", "vpc-endpoint-missing", "repository-not-found", "image-not-found", "execution-role-missing"]));
+    expect(preflightable.map((d) => d.expect[0])).toEqual(expect.arrayContaining([
+      "no-route-to-registry", "public-ip-missing", "vpc-endpoint-missing", "repository-not-found", "image-not-found", "execution-role-missing",
+      "log-group-missing", "log-permissions-missing", "subnet-addresses-exhausted", "secrets-unreadable",
+    ]));
   });
 
   it.each(preflightable.map((d) => [d.name, d] as const))("%s", async (name, d) => {
@@ -184,6 +190,8 @@ describe("ecs-doctor preflight (CLI)", () => {
     [["--cluster", "prod", "--service", "api"], /service api was not found/],
     [["--task-definition", "nope:1", "--subnets", "subnet-0priv", "--security-groups", "sg-0task"], /task definition nope:1 was not found/],
     [["--task-definition", "web:7", "--launch-type", "EC2"], /--instance/],
+    [["--task-definition", "web:7", "--subnets", "subnet-0priv,subnet-0nope", "--security-groups", "sg-0task"], /subnet subnet-0nope does not exist in the snapshot/],
+    [["--task-definition", "web:7", "--subnets", "subnet-0priv", "--security-groups", "sg-0nope"], /security group sg-0nope does not exist in the snapshot/],
     [["--task-definition", "web:7", "--assign-public-ip", "maybe"], /ENABLED or DISABLED/],
   ] as [string[], RegExp][])("bad input %j: exit 2, one line on stderr", async (args, message) => {
     const r = await runCli(["preflight", "--snapshot", healthy, ...args]);

@@ -158,7 +158,7 @@ describe("the stage decides the family (findings.md)", () => {
   it("every cause names its steps, and a message from any other step disagrees with it even of its own kind", () => {
     for (const d of DIAGNOSTICS) {
       if (d.stages === "any") continue;
-      for (const stage of STAGES.filter((s) => s !== "unknown" && !stageFits(d, s))) {
+      for (const stage of STAGES.filter((s) => s !== "unknown" && !stageFits(d.stages, s))) {
         for (const kind of d.messageKinds) {
           const e = { failures: [{ container: "web", message: "", from: "container", signals: { scope: "init", stage, kind, service: "unknown", summary: "" } }] } as unknown as Evidence;
           expect(messageAgreement(d, { severity: "error", certainty: "proven", title: "", explanation: "", evidence: [], fixes: [] }, e), `${d.id} at ${stage} (${kind})`).toBe("disagrees");
@@ -213,6 +213,32 @@ describe("the stage decides the family (findings.md)", () => {
     const r = await report(world().withoutNatGateway().failingWith(START.eni));
     expect(familyOf(r)).not.toBe("no-route-to-registry");
     expect(rankOf(r, "no-route-to-registry")).toBeGreaterThan(0);
+  });
+
+  it("a refusal while mounting EFS is not read as the registry's refusal, where the repository policy cannot be read", async () => {
+    const efsDenied =
+      "ResourceInitializationError: failed to invoke EFS utils commands to set up EFS volumes: stderr: b'mount.nfs4: access denied by server while mounting fs-065b374f6a1a6b4c8.efs.us-east-1.amazonaws.com:/' : unsuccessful EFS utils command execution; code: 32";
+    const manifest403 = await report(world().crossAccountImage("unreadable").failingWith(MSG.crossAccount403));
+    expect(manifest403.findings.find((f) => f.id === "ecr-repository-policy-denies")?.severity).toBe("error");
+    const r = await report(world().crossAccountImage("unreadable").failingWith(efsDenied));
+    expect(r.findings.filter((f) => f.severity === "error").map((f) => f.id)).not.toContain("ecr-repository-policy-denies");
+    expect(familyOf(r)).not.toBe("ecr-repository-policy-denies");
+  });
+
+  it("a truncated secrets message ranks the secret the role may not read above unexplained-pull-failure", async () => {
+    const cut =
+      "ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: unable to retrieve secret from asm: service call has been retried 1 time(s): failed to fetch secret arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbCdEf from secrets ma...";
+    const r = await report(world().withSecret({ kmsKeyId: `arn:aws:kms:${REGION}:${ACCOUNT}:key/1111-2222` }).failingWith(cut));
+    expect(familyOf(r)).toBe("secrets-unreadable");
+    const unexplained = r.findings.find((f) => f.id === "unexplained-pull-failure")!;
+    expect(unexplained.explanation).toContain("look first at secrets-unreadable");
+  });
+
+  it("a whole message that proves nothing keeps unexplained-pull-failure first", async () => {
+    const r = await report(world().withSecret({ kmsKeyId: `arn:aws:kms:${REGION}:${ACCOUNT}:key/1111-2222` }).failingWith(MESSAGES.timeout));
+    const unexplained = r.findings.find((f) => f.id === "unexplained-pull-failure");
+    expect(unexplained?.severity).toBe("error");
+    expect(unexplained?.explanation).not.toContain("look first at");
   });
 
   it("the network still ranks first for the Fargate log driver that cannot reach CloudWatch Logs", async () => {

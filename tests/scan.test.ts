@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseSince, renderScanText, scanCluster } from "../src/scan.js";
+import { deploymentStart, parseSince, renderScanText, scanCluster } from "../src/scan.js";
 import { SnapshotSource } from "../src/source/snapshot.js";
 import { type TraceEvent, tracedSource } from "../src/source/trace.js";
 import { manyTasks } from "./fixtures/many-tasks.js";
@@ -46,5 +46,20 @@ describe("scan", () => {
 
   it("rejects a --since it cannot read", () => {
     expect(() => parseSince("yesterday")).toThrow(/--since/);
+  });
+});
+
+describe("scan --since-deployment: when the deployment started", () => {
+  const d = (id: string, rolloutState: string, createdAt: string, status = "ACTIVE") => ({ id, status, rolloutState, createdAt });
+  it.each([
+    ["a deployment under way: its start", [d("ecs-svc/2", "IN_PROGRESS", "2026-11-24T09:00:00Z", "PRIMARY"), d("ecs-svc/1", "COMPLETED", "2026-11-20T09:00:00Z")], "ecs-svc/2"],
+    ["a failed deployment being rolled back: the failed one's start, older than the rollback", [d("ecs-svc/3", "IN_PROGRESS", "2026-11-24T09:30:00Z", "PRIMARY"), d("ecs-svc/2", "FAILED", "2026-11-24T09:00:00Z")], "ecs-svc/2"],
+  ])("%s", (_name, deployments, id) => {
+    expect(deploymentStart({ deployments })?.id).toBe(id);
+  });
+
+  it("none when every deployment listed has completed (a rollback that finished), nor without deployments", () => {
+    expect(deploymentStart({ deployments: [d("ecs-svc/3", "COMPLETED", "2026-11-24T09:30:00Z", "PRIMARY")] })).toBeUndefined();
+    expect(deploymentStart({})).toBeUndefined();
   });
 });

@@ -29,6 +29,12 @@ const BY_NAME: Record<string, PolicyDocument> = {
   ]),
   AmazonEC2ContainerRegistryFullAccess: allow(["ecr:*"]),
   AdministratorAccess: allow(["*"]),
+  // A task role's EFS client access (an EFS volume with IAM authorization).
+  AmazonElasticFileSystemClientReadOnlyAccess: allow(["elasticfilesystem:ClientMount", "elasticfilesystem:DescribeMountTargets"]),
+  AmazonElasticFileSystemClientReadWriteAccess: allow(["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite", "elasticfilesystem:DescribeMountTargets"]),
+  AmazonElasticFileSystemClientFullAccess: allow([
+    "elasticfilesystem:ClientMount", "elasticfilesystem:ClientRootAccess", "elasticfilesystem:ClientWrite", "elasticfilesystem:DescribeMountTargets",
+  ]),
 };
 
 /** The document of an AWS managed policy named by ARN (arn:aws:iam::aws:policy/...), when it is one we know. */

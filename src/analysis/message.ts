@@ -189,9 +189,10 @@ const PULL =
 const AFTER_PULL = /^\s*(?:CannotStartContainerError|CannotCreateContainerError|CannotInspectContainerError|CannotStopContainerError|ContainerRuntimeError|ContainerRuntimeTimeoutError|OutOfMemoryError)\b/;
 
 /** ECS could not create the task's network interface (awsvpc): the task never got an address. */
-const NETWORK_INTERFACE = /attempting to Create Network Interface|InsufficientFreeAddressesInSubnet|not have enough free addresses/i;
+const NETWORK_INTERFACE = /attempting to Create Network Interface|InsufficientFreeAddressesInSubnet|not have enough free addresses|network interface provisioning/i;
 /** EFS utils (Fargate) and the ECS volume plugin (EC2) mounting an EFS volume. */
-const EFS_TEXT = /EFS utils|EFS volume|amazon-ecs-volume-plugin|mount\.nfs4?:|\bfs-[0-9a-f]{8,17}\.efs\./i;
+// On EC2 without EFS utils, Docker's local volume driver mounts the file system over NFS ("nfsvers=4.1").
+const EFS_TEXT = /EFS utils|EFS volume|amazon-ecs-volume-plugin|VolumeDriver\.(?:Create|Mount)|Mount attempt \d+\/\d+ failed|mount\.nfs4?:|\bfs-[0-9a-f]{8,17}\.efs\.|nfsvers=/i;
 /** The Docker log driver on EC2; Fargate says "failed to validate logger args" (an initialisation failure). */
 const LOG_DRIVER_START = /failed to initialize logging driver/i;
 /** The host's disk: no room on the file system, or Docker's devicemapper thin pool below its minimum. */
@@ -212,7 +213,7 @@ function detectScope(text: string): Scope {
   if (NETWORK_INTERFACE.test(text)) return "start";
   if (INIT.test(text)) return "init";
   if (PULL.test(text)) return "pull";
-  if (LOG_DRIVER_START.test(text) || EXEC_FORMAT.test(text)) return "start";
+  if (LOG_DRIVER_START.test(text) || EXEC_FORMAT.test(text) || EFS_TEXT.test(text)) return "start";
   return "none";
 }
 
@@ -450,7 +451,7 @@ const KIND_RULES: ReadonlyArray<readonly [FailureKind, RegExp]> = [
   ["disk", /no space left on device|not enough space on the disk|disk quota exceeded|Thin Pool has \d+ free/i],
   ["rate-limit", /toomanyrequests|too many requests|pull rate limit|rate exceeded|ThrottlingException/i],
   ["access-denied", /not authorized to perform|AccessDeniedException|Access to KMS is not allowed|access denied by server/i],
-  ["invalid-parameter", /invalid (?:ssm )?parameters?:|InvalidParameter|did not contain json key|awslogs-[a-z-]+ is required|ValidationException/i],
+  ["invalid-parameter", /invalid (?:ssm )?parameters?:|InvalidParameter|did not contain json key|awslogs-[a-z-]+ is required|ValidationException|Validation error/i],
   // Docker Hub answers "pull access denied" both for private repositories and
   // for ones that do not exist; the fix starts with credentials either way.
   [
@@ -470,7 +471,7 @@ const KIND_RULES: ReadonlyArray<readonly [FailureKind, RegExp]> = [
   [
     "timeout",
     // "There is a connection issue between the task and Amazon CloudWatch": the newer wording for a request that got no answer.
-    /i\/o timeout|deadline exceeded|Client\.Timeout|timed out|handshake timeout|request canceled while waiting for connection|did not properly respond after a period of time|connection issue between the task and/i,
+    /i\/o timeout|deadline exceeded|Client\.Timeout|timed out|handshake timeout|request canceled while waiting for connection|did not properly respond after a period of time|connection issue between the task and|Timeout waiting for|failed due to timeout/i,
   ],
   ["canceled", /context canceled|RequestCanceled|request canceled|\bcanceled\b/i],
 ];

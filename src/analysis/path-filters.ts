@@ -96,7 +96,7 @@ function aclFact(v: AclVerdict, subnetId: string | undefined, direction: Directi
   }
 }
 
-function aclCheck(
+export function aclCheck(
   acl: NetworkAcl,
   hop: NonNullable<FilterCheck["hop"]>,
   subnetId: string | undefined,
@@ -147,11 +147,11 @@ export function pathFilters(p: DestinationPath, i: FilterInputs): FilterCheck[] 
     const groups = groupsRead.filter((g) => ids.includes(g.GroupId ?? ""));
     const missing = ids.filter((id) => !groups.some((g) => g.GroupId === id));
     const base = { ...sgBase, resource: ids[0] ?? "", groupIds: ids, peerCidrs: peer.cidrs, peerPrefixListId: peer.prefixListIds?.[0], peerGroupId: peer.groupIds?.[0] };
-    if (ids.length === 0) out.push(notRead(unknown("not-captured", "ec2:DescribeNetworkInterfaces", "the interface's security groups were not recorded"), base, "the security groups of the pull's interface"));
+    if (ids.length === 0) out.push(notRead(unknown("not-recorded", "ec2:DescribeNetworkInterfaces", "the interface's security groups were not recorded"), base, "the security groups of the pull's interface"));
     else {
       const v = egressAllows(groups, HTTPS, peer, i.prefixLists);
       if (v.verdict !== "allow" && missing.length > 0) {
-        out.push(notRead(unknown("not-captured", "ec2:DescribeSecurityGroups", `security group ${missing.join(", ")} was not found`), base, `security group ${missing.join(", ")}`));
+        out.push(notRead(unknown("not-recorded", "ec2:DescribeSecurityGroups", `security group ${missing.join(", ")} was not found`), base, `security group ${missing.join(", ")}`));
       } else out.push({ ...base, verdict: v.verdict, fact: sgFact(v, "egress", peer, host) });
     }
   }
@@ -163,7 +163,7 @@ export function pathFilters(p: DestinationPath, i: FilterInputs): FilterCheck[] 
     const groups = groupsRead.filter((g) => ids.includes(g.GroupId ?? ""));
     if (i.securityGroups.state !== "known") out.push(notRead(i.securityGroups, base, `the security groups of ${p.endpoint.VpcEndpointId}`));
     else if (ids.length === 0 || groups.length < ids.length) {
-      out.push(notRead(unknown("not-captured", "ec2:DescribeSecurityGroups", `the security groups of ${p.endpoint.VpcEndpointId} were not found`), base, `the security groups of ${p.endpoint.VpcEndpointId}`));
+      out.push(notRead(unknown("not-recorded", "ec2:DescribeSecurityGroups", `the security groups of ${p.endpoint.VpcEndpointId} were not found`), base, `the security groups of ${p.endpoint.VpcEndpointId}`));
     } else {
       const v = ingressAllows(groups, HTTPS, task, i.prefixLists);
       out.push({ ...base, verdict: v.verdict, fact: `${p.endpoint.VpcEndpointId} ${ids.join(", ")}: ${sgFact(v, "ingress", task, host)}` });

@@ -9,7 +9,7 @@
 // what it returns.
 
 import type { ParameterMetadata, Role, SecretMetadata } from "../model/aws.js";
-import type { ImageEvidence, RoleEvidence, SecretReference } from "../model/evidence.js";
+import type { ImageEvidence, KeyEvidence, RoleEvidence, SecretReference } from "../model/evidence.js";
 import { type Fact, known, type Unknown, unknown } from "../model/fact.js";
 import type { SimulationResult } from "../source/source.js";
 import { type Decision, type Evaluation, evaluateIdentityPolicies, evaluateResourcePolicy, type NamedPolicy, trustAllowsService } from "./iam-policy.js";
@@ -21,7 +21,7 @@ export interface PermissionQuestion {
   /** Why the task needs it: "image web:1.4.2", "secret DB_PASSWORD of container web". */
   why: string;
   /** Condition key values known for this request (kms:ViaService). */
-  context?: Record<string, string>;
+  context?: Record<string, string | string[]>;
   /**
    * The resource stands in for one that is not known (the key behind a KMS
    * alias): only an Allow or Deny that covers any such resource is definite.
@@ -41,6 +41,8 @@ export interface PermissionAnswer extends PermissionQuestion {
   unknownConditions: string[];
   /** The document that could not be read and leaves the answer unknown. */
   unreadable?: Unknown;
+  /** The resource's own policy (a KMS key policy) was read and is part of the decision. */
+  resourcePolicyRead?: boolean;
 }
 
 export interface TrustAnswer {
@@ -114,20 +116,51 @@ interface Principal {
   account: string;
 }
 
-function fromSimulation(q: PermissionQuestion, r: SimulationResult): PermissionAnswer {
+/** The role's policy IAM names in a matched statement: a managed policy by its name, an inline one as `role_ROLE_POLICY`. */
+function policyNamed(id: string, docs: RoleDocuments | undefined): string | undefined {
+  return docs?.policies.find((p) => p.name === id || id.endsWith(`_${p.name}`) || id.endsWith(`/${p.name}`))?.name;
+}
+
+/**
+ * IAM's decision, with the why from IAM's answer and the documents together: which policy denies
+ * (IAM's matched statements, the document's statement Sid), and whether the permissions boundary is
+ * what is missing (IAM's boundary detail, or the identity policies that allow it without the boundary).
+ */
+function fromSimulation(q: PermissionQuestion, r: SimulationResult, docs?: RoleDocuments, principal?: Principal): PermissionAnswer {
   const d = r.decision.toLowerCase();
   const missing = r.missingContextValues ?? [];
   let decision: Decision;
   if (d === "allowed") decision = "allowed";
   else if (d === "explicitdeny") decision = "explicit-deny";
   else decision = missing.length > 0 ? "unknown" : "implicit-deny";
+  const readable = docs && docs.unreadable.length === 0 ? docs : undefined;
+  const local = docs && principal ? fromDocuments(q, docs, principal) : undefined;
+  let deniedBy: string[] = [];
+  if (decision === "explicit-deny") {
+    const named = (r.matchedStatements ?? []).map((m) => ({ id: m.sourcePolicyId, policy: policyNamed(m.sourcePolicyId, docs) }));
+    // The document's own statements where IAM's policy is one we read (they carry the Sid); else IAM's name for it.
+    const fromDocs = (local?.deniedBy ?? []).filter((label) => named.length === 0 || named.some((n) => n.policy && label.startsWith(`policy "${n.policy}"`)));
+    const unread = named.filter((n) => !n.policy || !fromDocs.some((label) => label.startsWith(`policy "${n.policy}"`))).map((n) => `policy "${n.policy ?? n.id}"`);
+    deniedBy = [...new Set([...fromDocs, ...unread])];
+  }
+  // The boundary cuts what the identity policies allow: IAM says the boundary does not allow it, and
+  // (where the documents were read) the identity policies do; without them, IAM's word alone.
+  const identityAllows = readable && principal
+    ? evaluateIdentityPolicies(readable.policies, { action: q.action, resource: q.resource, principalArn: principal.arn, principalAccount: principal.account, context: q.context }).decision === "allowed"
+    : undefined;
+  const cutByBoundary = decision === "implicit-deny" && (
+    r.allowedByBoundary === false ? identityAllows !== false : Boolean(local?.cutByBoundary && r.allowedByBoundary === undefined)
+  );
+  const notes = [`iam:SimulatePrincipalPolicy answered ${r.decision}${missing.length > 0 ? ` without the context keys ${missing.join(", ")}` : ""}.`];
+  if (r.allowedByBoundary === false) notes.push("IAM says the permissions boundary does not allow it.");
+  if (r.allowedByOrganizations === false) notes.push("IAM says a service control policy of the organization does not allow it.");
   return {
     ...q,
     decision,
     basis: "simulation",
-    deniedBy: decision === "explicit-deny" ? ["an explicit Deny (iam:SimulatePrincipalPolicy)"] : [],
-    cutByBoundary: false,
-    notes: [`iam:SimulatePrincipalPolicy answered ${r.decision}${missing.length > 0 ? ` without the context keys ${missing.join(", ")}` : ""}.`],
+    deniedBy,
+    cutByBoundary,
+    notes,
     unknownConditions: missing,
   };
 }
@@ -182,14 +215,14 @@ export function answerQuestions(
   if (role.state !== "known" || role.value === null) {
     // Without the documents, only a complete simulation answers.
     const all = questions.map((q) => simulated(q));
-    if (all.every((r) => r !== undefined)) return known(questions.map((q, i) => fromSimulation(q, all[i]!)));
+    if (all.every((r) => r !== undefined)) return known(questions.map((q, i) => fromSimulation(q, all[i]!, undefined, principal)));
     return role.state !== "known" ? role : unknown("failed", "iam:GetRole", "the role does not exist");
   }
   const docs = roleDocuments(role.value, source);
   return known(
     questions.map((q) => {
       const r = simulated(q);
-      return r ? fromSimulation(q, r) : fromDocuments(q, docs, principal);
+      return r ? fromSimulation(q, r, docs, principal) : fromDocuments(q, docs, principal);
     }),
   );
 }
@@ -215,11 +248,14 @@ export function pullQuestions(images: ImageEvidence[]): PermissionQuestion[] {
   return out;
 }
 
-function trustOf(role: Fact<Role | null>, service: string, accountId: string): Fact<TrustAnswer> {
+function trustOf(role: Fact<Role | null>, service: string, accountId: string, source: "live" | "snapshot"): Fact<TrustAnswer> {
   if (role.state !== "known") return role;
   const doc = role.value?.AssumeRolePolicyDocument;
   if (!role.value) return unknown("failed", "iam:GetRole", "the role does not exist");
-  if (doc === undefined) return unknown("not-captured", "iam:GetRole", `the trust policy of role ${role.value.RoleName ?? role.value.Arn} was not read`);
+  if (doc === undefined) {
+    const what = `the trust policy of role ${role.value.RoleName ?? role.value.Arn}`;
+    return source === "snapshot" ? unknown("not-captured", "iam:GetRole", `${what} was not read`) : unknown("not-recorded", "iam:GetRole", `iam:GetRole answered without ${what}`);
+  }
   const ev = trustAllowsService(doc, service, service === "ecs-tasks.amazonaws.com" ? { "aws:SourceAccount": accountId } : undefined);
   return known({ service, decision: ev.decision, notes: ev.notes });
 }
@@ -233,8 +269,11 @@ function arnParts(arn: string): { partition: string; region: string; account: st
   return p[0] === "arn" && p.length >= 6 ? { partition: p[1], region: p[3], account: p[4] } : undefined;
 }
 
+/** A secret reference whose key may be resolved (its ARN known) before its policy is read. */
+type KeyedReference = Omit<SecretReference, "key"> & { key?: Pick<KeyEvidence, "arn"> };
+
 /** The KMS key a secret or SecureString parameter is encrypted with, when it is a customer managed key. */
-export function customerManagedKey(ref: SecretReference): string | undefined {
+export function customerManagedKey(ref: KeyedReference): string | undefined {
   const meta = ref.secret.state === "known" ? ref.secret.value : null;
   if (!meta) return undefined;
   const key = ref.store === "secretsmanager" ? (meta as SecretMetadata).KmsKeyId : (meta as ParameterMetadata).Type === "SecureString" ? (meta as ParameterMetadata).KeyId : undefined;
@@ -243,7 +282,7 @@ export function customerManagedKey(ref: SecretReference): string | undefined {
 }
 
 /** What the execution role must be allowed to read one secret or parameter. */
-export function secretQuestions(ref: SecretReference, region: string, accountId: string): PermissionQuestion[] {
+export function secretQuestions(ref: KeyedReference, region: string, accountId: string): PermissionQuestion[] {
   const meta = ref.secret.state === "known" ? ref.secret.value : null;
   if (!meta) return [];
   const resource = meta.ARN ?? ref.resourceArn;
@@ -257,7 +296,9 @@ export function secretQuestions(ref: SecretReference, region: string, accountId:
     const via = `${ref.store === "secretsmanager" ? "secretsmanager" : "ssm"}.${where.region}.amazonaws.com`;
     let keyArn = key;
     let placeholder = false;
-    if (!key.startsWith("arn:")) {
+    const resolved = ref.key?.arn.state === "known" ? ref.key.arn.value : null;
+    if (resolved) keyArn = resolved;
+    else if (!key.startsWith("arn:")) {
       if (key.startsWith("alias/")) {
         keyArn = `arn:${where.partition}:kms:${where.region}:${where.account}:key/(the key behind ${key})`;
         placeholder = true;
@@ -305,7 +346,7 @@ export interface DerivedPermissions {
 export function derivePermissions(x: PermissionInputs): DerivedPermissions {
   const executionRoleTrust =
     x.executionRoleArn && !(x.executionRole.state === "known" && x.executionRole.value === null)
-      ? trustOf(x.executionRole, "ecs-tasks.amazonaws.com", x.accountId)
+      ? trustOf(x.executionRole, "ecs-tasks.amazonaws.com", x.accountId, x.source)
       : null;
 
   let pullPermissions: PullPermissions | null = null;
@@ -316,7 +357,7 @@ export function derivePermissions(x: PermissionInputs): DerivedPermissions {
     pullPermissions = {
       roleArn: pr.arn,
       purpose: pr.purpose,
-      trust: pr.purpose === "execution-role" && executionRoleTrust ? executionRoleTrust : trustOf(pr.role, pr.purpose === "execution-role" ? "ecs-tasks.amazonaws.com" : "ec2.amazonaws.com", x.accountId),
+      trust: pr.purpose === "execution-role" && executionRoleTrust ? executionRoleTrust : trustOf(pr.role, pr.purpose === "execution-role" ? "ecs-tasks.amazonaws.com" : "ec2.amazonaws.com", x.accountId, x.source),
       answers: withRepositoryPolicyAllows(answerQuestions(questions, pr.role, pr.simulation, principal, x.source), x.images, pr, x.accountId),
     };
   }
@@ -325,7 +366,7 @@ export function derivePermissions(x: PermissionInputs): DerivedPermissions {
     if (!x.executionRoleArn || (x.executionRole.state === "known" && x.executionRole.value === null)) return undefined;
     const qs = secretQuestions(ref, x.region, x.accountId);
     if (qs.length === 0) return undefined;
-    return answerQuestions(qs, x.executionRole, x.secretsSimulation, { arn: x.executionRoleArn, account: x.accountId }, x.source);
+    return withKeyPolicy(answerQuestions(qs, x.executionRole, x.secretsSimulation, { arn: x.executionRoleArn, account: x.accountId }, x.source), ref.key, x.executionRoleArn, x.accountId);
   });
 
   const repositoryAccess = x.images.map((i) => repositoryAccessOf(i, pr, x.accountId));
@@ -354,7 +395,7 @@ function pullingPrincipal(pr: RoleEvidence | null, accountId: string) {
  * the account (`123456789012`, `arn:aws:iam::123456789012:root`) only delegates to the role's IAM policies;
  * an Allow of the role itself (or of "*") grants on its own. Undefined when the text is not JSON.
  */
-function directGrants(policy: NamedPolicy): NamedPolicy | undefined {
+export function directGrants(policy: NamedPolicy): NamedPolicy | undefined {
   let doc: unknown;
   try {
     doc = typeof policy.document === "string" ? JSON.parse(policy.document) : policy.document;
@@ -415,6 +456,51 @@ function withRepositoryPolicyAllows(answers: Fact<PermissionAnswer[]>, images: I
   );
 }
 
+/**
+ * A KMS key's policy decides whether the key may be used at all (AWS KMS key policies): a statement that
+ * grants the role itself suffices; an Allow of the account only lets the role's IAM policies decide (the
+ * answer stands, now definite); a key policy that does neither refuses the role whatever IAM allows, and
+ * its Deny refuses it outright. A key that does not exist refuses every request.
+ */
+function withKeyPolicy(answers: Fact<PermissionAnswer[]>, key: KeyEvidence | undefined, roleArn: string, accountId: string): Fact<PermissionAnswer[]> {
+  if (answers.state !== "known" || !key || key.policy.state !== "known") return answers;
+  const keyPolicy = key.policy.value;
+  const arn = key.arn.state === "known" ? key.arn.value : null;
+  return known(
+    answers.value.map((a): PermissionAnswer => {
+      if (a.action !== "kms:Decrypt") return a;
+      if (!keyPolicy || !arn) {
+        const why = arn ? `key ${arn} does not exist` : `alias ${key.named} names no key`;
+        return { ...a, decision: "implicit-deny", placeholder: false, resourcePolicyRead: true, notes: [...a.notes, `The ${why} in KMS: nothing can decrypt with it.`] };
+      }
+      const policy: NamedPolicy = { name: `key policy of ${arn}`, document: keyPolicy.Policy ?? "{}" };
+      const request = { action: a.action, resource: arn, principalArn: roleArn, principalAccount: accountId, context: a.context };
+      const whole = evaluateResourcePolicy(policy, request);
+      const direct = directGrants(policy);
+      const grantsRole = direct ? evaluateResourcePolicy(direct, request) : undefined;
+      const base = { ...a, resource: arn, placeholder: false, resourcePolicyRead: true };
+      if (whole.decision === "explicit-deny") {
+        return { ...base, decision: "explicit-deny", deniedBy: whole.matched.filter((m) => m.effect === "Deny" && !m.conditional).map(statementLabel), notes: [...a.notes, ...whole.notes] };
+      }
+      if (grantsRole?.decision === "allowed") {
+        if (a.decision !== "implicit-deny" || a.cutByBoundary) return base;
+        return { ...base, decision: "allowed", notes: [...a.notes, `No identity policy allows kms:Decrypt, but the key policy of ${arn} grants it to the role itself.`] };
+      }
+      if (whole.decision === "allowed") {
+        return { ...base, notes: [...a.notes, `The key policy of ${arn} lets IAM policies of account ${accountId} grant kms:Decrypt: the role's own policies decide.`] };
+      }
+      if (whole.decision === "unknown" || grantsRole?.decision === "unknown") {
+        return { ...base, decision: a.decision === "explicit-deny" ? a.decision : "unknown", unknownConditions: [...new Set([...a.unknownConditions, ...whole.unknownConditions])], notes: [...a.notes, `The key policy of ${arn} allows kms:Decrypt only under conditions that cannot be checked offline.`] };
+      }
+      return {
+        ...base,
+        decision: a.decision === "explicit-deny" ? a.decision : "implicit-deny",
+        notes: [...a.notes, `The key policy of ${arn} neither grants the role kms:Decrypt nor lets the account's IAM policies grant it, so no identity policy can.`],
+      };
+    }),
+  );
+}
+
 function repositoryAccessOf(i: ImageEvidence, pr: RoleEvidence | null, accountId: string): Fact<PermissionAnswer[]> | null {
   if (i.ref.kind !== "ecr" || !i.ref.registryId || !i.ref.repositoryArn) return null;
   const same = sameAccount(i, accountId);
@@ -456,7 +542,7 @@ function repositoryAccessOf(i: ImageEvidence, pr: RoleEvidence | null, accountId
 }
 
 /** The (action, resource) pairs worth a simulation for the secrets, without stand-in resources. */
-export function secretsSimulationRequest(refs: SecretReference[], region: string, accountId: string): { actions: string[]; resources: string[] } {
+export function secretsSimulationRequest(refs: KeyedReference[], region: string, accountId: string): { actions: string[]; resources: string[] } {
   const qs = refs.flatMap((r) => secretQuestions(r, region, accountId)).filter((q) => !q.placeholder);
   return { actions: [...new Set(qs.map((q) => q.action))], resources: [...new Set(qs.map((q) => q.resource))] };
 }

@@ -138,7 +138,7 @@ export function taskPlatformOf(
     if (p) return known(p);
     if (instance.state !== "known") return instance;
     if (containerInstance.state !== "known") return containerInstance;
-    return unknown("not-captured", "ec2:DescribeInstances", "the container instance's architecture is not recorded");
+    return unknown("not-recorded", "ec2:DescribeInstances", "the container instance's architecture is not recorded");
   }
   if (taskDefinition.state !== "known") return taskDefinition;
   if (!taskDefinition.value) return unknown("failed", "ecs:DescribeTaskDefinition", "the task definition does not exist");

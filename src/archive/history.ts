@@ -7,6 +7,7 @@
 
 import type { Fix, Severity } from "../diagnostic.js";
 import { UsageError } from "../errors.js";
+import { plural } from "../model/queries.js";
 import type { Report } from "../model/report.js";
 import { groupText } from "../scan.js";
 import type { S3Reader } from "../source/s3.js";
@@ -152,10 +153,6 @@ function scope(h: HistoryReport): string {
   const where = [h.cluster ? `cluster ${h.cluster}` : "every cluster", h.service ? `service ${h.service}` : undefined].filter(Boolean).join(", ");
   const day = (s: string) => s.slice(0, 16).replace("T", " ");
   return `${where}, ${day(h.since)}Z to ${day(h.until)}Z`;
-}
-
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
 }
 
 export function renderHistoryText(h: HistoryReport): string {

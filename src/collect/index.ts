@@ -5,6 +5,7 @@
 import { destinationPaths, isInterface, natPathFor, neededDestinations, s3PrefixListIds, workingNatGateways } from "../analysis/destinations.js";
 import { endpointPolicyCheck, pathFilters } from "../analysis/path-filters.js";
 import type { ImageRef } from "../analysis/image-ref.js";
+import { logAccess, logsSimulationRequest } from "../analysis/log-permissions.js";
 import { derivePermissions, secretsSimulationRequest } from "../analysis/permissions.js";
 import { manifestPlatforms, type TaskOs, taskOsOf, taskPlatformOf } from "../analysis/platform.js";
 import { isEgressTarget, routeFor, routeTableFor, type TargetInventory, withTargetState } from "../analysis/routes.js";
@@ -13,8 +14,11 @@ import type { DestinationPath, Evidence, FilterCheck, ImageEvidence, NetworkEvid
 import { type Fact, isKnown, known, mapFact, unknown, factValue } from "../model/fact.js";
 import { UsageError } from "../errors.js";
 import type { Source } from "../source/source.js";
+import { readAliases, resolveKeys, withKeyPolicies } from "./kms.js";
+import { collectLogGroups, logGroupReferences } from "./logs.js";
+import { collectEfs } from "./efs.js";
 import { secretReferences } from "./secrets.js";
-import { eniAttachment, failuresOf, imageRefFor, launchTypeOf, parseTaskLocator, serviceNameOf, type TaskLocator } from "./task.js";
+import { eniAttachment, failuresOf, imageRefFor, launchTypeOf, needsCluster, parseTaskLocator, serviceNameOf, type TaskLocator } from "./task.js";
 
 export type { TaskLocator } from "./task.js";
 
@@ -26,9 +30,7 @@ const notApplicable = <T>(value: T): Fact<T> => known(value);
 /** Reads the task the locator names; a missing task is a UsageError with the one-hour hint. */
 export async function readTask(source: Source, locator: TaskLocator): Promise<Task> {
   const parsed = parseTaskLocator(locator);
-  if (!parsed.arn && !parsed.cluster && source.kind === "live") {
-    throw new UsageError(`task id ${parsed.taskId} needs --cluster (or give the full task ARN)`);
-  }
+  if (!parsed.cluster && source.kind === "live") throw new UsageError(needsCluster(parsed));
   const res = await source.describeTasks(parsed.cluster, [parsed.arn ?? parsed.taskId]);
   if (res.state !== "known") {
     throw new UsageError(`cannot read the task: ${res.call} ${res.why === "denied" ? `was denied; grant ${res.permission} to the identity you run as` : `failed (${res.message})`}`);
@@ -98,6 +100,14 @@ export async function collectEvidence(source: Source, task: Task, options: Colle
       })
       : undefined;
 
+  // The subnet of the task's own interface: a message that names one (no interface was created), else the attachment's.
+  const early = failuresOf(task, () => undefined);
+  const named = early.failures.find((f) => f.signals.stage === "network-interface" && f.signals.subnetId)?.signals.subnetId;
+  // A task that did not fail to start says nothing about its subnet's addresses: not worth a call.
+  const interfaceSubnetId = options.mode === "preflight" ? eni?.subnetId : early.scope === "none" ? undefined : (named ?? eni?.subnetId);
+  const interfaceSubnetP = !interfaceSubnetId ? undefined
+    : interfaceSubnetId === earlySubnetId && subnetP && !(subnetP instanceof Promise) ? subnetP.subnet
+      : source.describeSubnets([interfaceSubnetId]).then((f) => mapFact(f, (x) => x[0] ?? null));
   const taskDefinition = await taskDefinitionP;
   const def = factValue(taskDefinition) ?? undefined;
   const imageOf = (container: string) => imageRefFor(task, def, container);
@@ -119,31 +129,48 @@ export async function collectEvidence(source: Source, task: Task, options: Colle
   }
 
   const executionRoleArn = task.overrides?.executionRoleArn ?? def?.executionRoleArn ?? null;
-  const imagesP = Promise.all([...refs.values()].map(({ ref, containers }) => collectImage(source, ref, containers, def)));
+  const imagesP = Promise.all([...refs.values()].map(({ ref, containers }) => collectImage(source, ref, containers, def, pinnedDigestOf(task, def, ref, containers))));
   const executionRoleP = executionRoleArn ? source.getRole(roleNameOf(executionRoleArn)) : Promise.resolve(known(null));
   const ecrRepoArns = [...refs.values()].filter((r) => r.ref.kind === "ecr").map((r) => r.ref.repositoryArn!);
-  const simulationP = executionRoleArn && ecrRepoArns.length > 0
-    ? source.simulatePrincipalPolicy(executionRoleArn, [...PULL_ACTIONS], ["*", ...ecrRepoArns])
+  // The log groups are named by the task definition: read beside the roles, and asked in the same simulation as the pull.
+  const logRefs = logGroupReferences(def, task, region, accountId);
+  const logGroupsP = collectLogGroups(source, logRefs, scope);
+  const logsAsked = scope === "none" || scope === "assume-role" ? { actions: [], resources: [] } : logsSimulationRequest(logRefs);
+  const roleSimulation = (roleArn: string, more: { actions: string[]; resources: string[] } = { actions: [], resources: [] }) => {
+    const pull = ecrRepoArns.length > 0 ? { actions: [...PULL_ACTIONS], resources: ["*", ...ecrRepoArns] } : { actions: [], resources: [] };
+    const actions = [...new Set([...pull.actions, ...logsAsked.actions, ...more.actions])];
+    const resources = [...new Set([...pull.resources, ...logsAsked.resources, ...more.resources])];
+    return actions.length > 0 ? source.simulatePrincipalPolicy(roleArn, actions, resources) : Promise.resolve(known([]));
+  };
+  const keyedSecretsP = collectSecrets(source, def, region, accountId, scope);
+  // The key policies are asked once the metadata names the keys.
+  const secretsP = keyedSecretsP.then((refs) => withKeyPolicies(source, refs));
+  // IAM's own answer (live only; a snapshot evaluates the documents) for all the execution role does at start: the
+  // pull, the logs and the secrets it reads. One simulation: it waits for the secrets' metadata (their KMS keys), a
+  // round that nothing the pull's answer leads to needs sooner.
+  const simulationP = executionRoleArn
+    ? keyedSecretsP.then((refs) => roleSimulation(executionRoleArn, secretsSimulationRequest(refs, region, accountId)))
     : Promise.resolve(known([]));
-  const secretsP = collectSecrets(source, def, region, accountId, scope);
-  // IAM's own answer for the secrets the execution role reads (live only; a snapshot evaluates the documents).
-  const secretsSimulationP = secretsP.then((refs) => {
-    const { actions, resources } = secretsSimulationRequest(refs, region, accountId);
-    return executionRoleArn && actions.length > 0 ? source.simulatePrincipalPolicy(executionRoleArn, actions, resources) : known([]);
-  });
+  const secretsSimulationP = simulationP;
 
   // The operating system, derived once: the pull origin's (its ephemeral ports) and the platform check's.
   const osP = Promise.all([containerInstanceP, instanceP]).then(([ci, i]) => taskOsOf(launchType, factValue(i) ?? null, factValue(ci) ?? null, def ?? null));
   const originP = Promise.all([serviceP, instanceP, eniP, osP]).then(([service, instance, networkInterface, os]) =>
-    pullOrigin(launchType, eni, factValue(service) ?? null, networkInterface, instance, task.platformVersion, os, options.networkConfiguration),
+    pullOrigin(launchType, eni, service, networkInterface, instance, task.platformVersion, os, options.networkConfiguration),
   );
   const networkP = collectNetwork(source, originP, eniP, subnetP, region, refs, def, failures);
+  const efsP = collectEfs(source, {
+    task, def, region, accountId, needed: scope !== "none" && scope !== "assume-role", origin: originP, network: networkP,
+    earlySubnet: Promise.resolve(subnetP).then((reads) => reads?.subnet),
+  });
   const [service, containerInstance, instance] = await Promise.all([serviceP, containerInstanceP, instanceP]);
 
   // EC2 without an execution role pulls with the instance profile's role.
   const instanceProfileP = (async () => {
-    const arn = factValue(instance)?.IamInstanceProfile?.Arn;
-    if (launchType !== "EC2" || !arn) return known(null);
+    if (launchType !== "EC2") return known(null);
+    if (instance.state !== "known") return instance;
+    const arn = instance.value?.IamInstanceProfile?.Arn;
+    if (!arn) return known(null);
     return source.getInstanceProfile(arn.split("/").pop()!);
   })();
   const pullRoleP = (async (): Promise<RoleEvidence | null> => {
@@ -155,15 +182,12 @@ export async function collectEvidence(source: Source, task: Task, options: Colle
     if (profile.state !== "known") return { purpose: "instance-role", arn: "unknown", role: profile, simulation: known([]) };
     const role = profile.value?.Roles?.[0];
     if (!role?.Arn) return null;
-    const [full, simulation] = await Promise.all([
-      source.getRole(role.RoleName ?? roleNameOf(role.Arn)),
-      ecrRepoArns.length > 0 ? source.simulatePrincipalPolicy(role.Arn, [...PULL_ACTIONS], ["*", ...ecrRepoArns]) : Promise.resolve(known([])),
-    ]);
+    const [full, simulation] = await Promise.all([source.getRole(role.RoleName ?? roleNameOf(role.Arn)), roleSimulation(role.Arn)]);
     return { purpose: "instance-role", arn: role.Arn, role: full, simulation };
   })();
 
-  const [collectedImages, network, executionRole, pullRole, collectedSecrets, instanceProfile, secretsSimulation] = await Promise.all([
-    imagesP, networkP, executionRoleP, pullRoleP, secretsP, instanceProfileP, secretsSimulationP,
+  const [collectedImages, network, executionRole, pullRole, collectedSecrets, instanceProfile, secretsSimulation, logGroups] = await Promise.all([
+    imagesP, networkP, executionRoleP, pullRoleP, secretsP, instanceProfileP, secretsSimulationP, logGroupsP,
   ]);
   // Derived once: every IAM question of the pull, and the platform the task runs on.
   const permissions = derivePermissions({
@@ -172,7 +196,13 @@ export async function collectEvidence(source: Source, task: Task, options: Colle
   });
   const images = collectedImages.map((i, n) => ({ ...i, repositoryAccess: permissions.repositoryAccess[n] }));
   const secrets = collectedSecrets.map((r, n) => (permissions.secretAccess[n] ? { ...r, access: permissions.secretAccess[n] } : r));
+  const interfaceSubnet = interfaceSubnetId && interfaceSubnetP
+    ? { subnetId: interfaceSubnetId, from: interfaceSubnetId === named ? ("message" as const) : ("attachment" as const), subnet: await interfaceSubnetP }
+    : null;
   const taskPlatform = taskPlatformOf(launchType, taskDefinition, instance, containerInstance, await osP);
+  // The execution role writes the logs; on EC2 without one, the container instance's role.
+  const writer = pullRole && pullRole.arn !== "unknown" && (pullRole.purpose === "execution-role" || launchType === "EC2") ? { purpose: pullRole.purpose, arn: pullRole.arn } : null;
+  const logs = logAccess(logGroups.map((g) => ({ ...g, writer })), pullRole?.role ?? known(null), pullRole?.simulation ?? known([]), accountId, source.kind);
   return {
     region,
     accountId,
@@ -194,10 +224,13 @@ export async function collectEvidence(source: Source, task: Task, options: Colle
     pullRole,
     executionRole,
     secrets,
+    interfaceSubnet,
+    logs,
     ephemeralStorageGiB: task.ephemeralStorage?.sizeInGiB ?? def?.ephemeralStorage?.sizeInGiB ?? 20,
     executionRoleTrust: permissions.executionRoleTrust,
     pullPermissions: permissions.pullPermissions,
     taskPlatform,
+    efs: await efsP,
   };
 }
 
@@ -205,7 +238,22 @@ export function roleNameOf(arn: string): string {
   return arn.split("/").pop() ?? arn;
 }
 
-async function collectImage(source: Source, ref: ImageRef, containers: string[], def: TaskDefinition | undefined): Promise<ImageEvidence> {
+/**
+ * The digest ECS pinned at deployment for these containers (findings.md "Pinned digests"): the task's
+ * container carries it as `imageDigest` although its image names only a tag. Not with `versionConsistency`
+ * `disabled`, which turns pinning off.
+ */
+function pinnedDigestOf(task: Task, def: TaskDefinition | undefined, ref: ImageRef, containers: string[]): string | undefined {
+  if (ref.digest) return undefined;
+  for (const name of containers) {
+    if ((def?.containerDefinitions ?? []).find((d) => d.name === name)?.versionConsistency === "disabled") continue;
+    const digest = (task.containers ?? []).find((c) => c.name === name)?.imageDigest;
+    if (digest?.startsWith("sha256:")) return digest;
+  }
+  return undefined;
+}
+
+async function collectImage(source: Source, ref: ImageRef, containers: string[], def: TaskDefinition | undefined, pinnedDigest?: string): Promise<ImageEvidence> {
   const definitions = (def?.containerDefinitions ?? []).filter((d) => containers.includes(d.name ?? ""));
   const none = known(null);
   if (ref.kind !== "ecr" || !ref.registryId) {
@@ -218,54 +266,74 @@ async function collectImage(source: Source, ref: ImageRef, containers: string[],
   // The registry's region (its host names it), which need not be the task's.
   const registryRegion = ref.region;
   const imageId = ref.digest ? { imageDigest: ref.digest } : { imageTag: ref.tag };
-  const [repository, image, manifest, repositoryPolicy, pullThroughCacheRules] = await Promise.all([
+  const [repository, images, manifest, repositoryPolicy, pullThroughCacheRules] = await Promise.all([
     source.describeRepositories(registry, [ref.repository], registryRegion).then((f) => mapFact(f, (r) => r[0] ?? null)),
-    source.describeImages(registry, ref.repository, [imageId], registryRegion).then((f) => mapFact(f, (d) => d[0] ?? null)),
+    // The pinned digest is asked in the same round: one id a call (live), side by side.
+    source.describeImages(registry, ref.repository, pinnedDigest ? [imageId, { imageDigest: pinnedDigest }] : [imageId], registryRegion),
     source.batchGetImage(registry, ref.repository, [imageId], registryRegion).then((f) => mapFact(f, (i) => i[0] ?? null)),
     // Every repository's policy: in the task's own account it can allow the pull (or deny it) as well as the role's policies.
     source.getRepositoryPolicy(registry, ref.repository, registryRegion),
     source.describePullThroughCacheRules(registry, registryRegion),
   ]);
+  const image = mapFact(images, (d) => d.find((x) => (ref.digest ? x.imageDigest === ref.digest : (x.imageTags ?? []).includes(ref.tag ?? ""))) ?? null);
+  const pinnedImage = pinnedDigest ? mapFact(images, (d) => d.find((x) => x.imageDigest === pinnedDigest) ?? null) : undefined;
   // The nearest tags are worth a call only when the one asked for is missing.
-  const otherImages = isKnown(repository) && repository.value && isKnown(image) && image.value === null
-    ? await source.describeImages(registry, ref.repository, undefined, registryRegion)
-    : known([]);
+  const otherImages = !isKnown(repository) ? repository
+    : !isKnown(image) ? image
+      : repository.value && image.value === null
+        ? await source.describeImages(registry, ref.repository, undefined, registryRegion)
+        : known([]);
   const pullThroughCache = mapFact(pullThroughCacheRules, (rules) =>
     rules.find((r) => r.ecrRepositoryPrefix && (ref.repository === r.ecrRepositoryPrefix || ref.repository.startsWith(`${r.ecrRepositoryPrefix}/`))) ?? null,
   );
   const platforms = mapFact(manifest, (m) => manifestPlatforms(m));
-  return { ref, containers, definitions, repository, image, otherImages, manifest, repositoryPolicy, pullThroughCacheRules, pullThroughCache, platforms, repositoryAccess: null };
+  return {
+    ref, containers, definitions, repository, image, ...(pinnedDigest ? { pinnedDigest, pinnedImage } : {}), otherImages, manifest, repositoryPolicy,
+    pullThroughCacheRules, pullThroughCache, platforms, repositoryAccess: null,
+  };
 }
 
-async function collectSecrets(source: Source, def: TaskDefinition | undefined, region: string, accountId: string, scope: Evidence["scope"]): Promise<SecretReference[]> {
+/** The secrets' metadata, with each customer managed key's ARN (its policy is read after). */
+async function collectSecrets(source: Source, def: TaskDefinition | undefined, region: string, accountId: string, scope: Evidence["scope"]) {
   const refs = secretReferences(def, region, accountId);
   // Secrets matter only when the task could have failed on them; each one is a call.
   const needed = scope === "init" || scope === "pull" ? refs : [];
   // A secret or parameter is read in the region its ARN names (a bare name is in the task's): one DescribeParameters per region.
   const regionOf = (id: string) => (id.startsWith("arn:") ? id.split(":")[3] || region : region);
+  // Another account's parameter (its ARN says whose) is listed only among those shared with this account.
+  const sharedOf = (id: string) => id.startsWith("arn:") && (id.split(":")[4] ?? accountId) !== accountId;
+  const ssmKey = (id: string) => `${regionOf(id)} ${sharedOf(id) ? "shared" : "own"}`;
   const ssmByRegion = new Map<string, string[]>();
   for (const r of needed) {
     if (r.store !== "ssm") continue;
-    const names = ssmByRegion.get(regionOf(r.lookupId)) ?? [];
+    const names = ssmByRegion.get(ssmKey(r.lookupId)) ?? [];
     if (!names.includes(r.lookupId)) names.push(r.lookupId);
-    ssmByRegion.set(regionOf(r.lookupId), names);
+    ssmByRegion.set(ssmKey(r.lookupId), names);
   }
-  const ssmP = Promise.all([...ssmByRegion].map(async ([where, names]) => [where, await source.describeParameters(names, where)] as const)).then((e) => new Map(e));
+  const ssmP = Promise.all([...ssmByRegion].map(async ([key, names]) => {
+    const [where, whose] = key.split(" ");
+    return [key, await source.describeParameters(names, where, whose === "shared" ? { shared: true } : undefined)] as const;
+  })).then((e) => new Map(e));
   const secretIds = [...new Set(needed.filter((r) => r.store === "secretsmanager").map((r) => r.lookupId))];
+  // Asked beside the parameters' metadata: a SecureString usually names its key by alias, whose policy is then
+  // read one round later, not two. A Secrets Manager secret usually names its key by ARN (none for the AWS
+  // managed key): its aliases are asked only when one names an alias, at the cost of that round.
+  const aliases = readAliases(source, needed.filter((r) => r.store === "ssm").map((r) => r.lookupId), region);
   const secretFacts = new Map(await Promise.all(secretIds.map(async (id) => [id, await source.describeSecret(id, regionOf(id))] as const)));
   const ssmFacts = await ssmP;
-  return refs.map((r) => {
-    if (!needed.includes(r)) return { ...r, secret: unknown("not-captured", r.store === "ssm" ? "ssm:DescribeParameters" : "secretsmanager:DescribeSecret", "not read: the task did not fail at start") };
+  const read = refs.map((r): SecretReference => {
+    if (!needed.includes(r)) return { ...r, secret: unknown("not-recorded", r.store === "ssm" ? "ssm:DescribeParameters" : "secretsmanager:DescribeSecret", "not read: the task did not fail at start") };
     if (r.store === "secretsmanager") return { ...r, secret: secretFacts.get(r.lookupId)! };
-    const ssm = ssmFacts.get(regionOf(r.lookupId))!;
+    const ssm = ssmFacts.get(ssmKey(r.lookupId))!;
     return { ...r, secret: mapFact(ssm, (ps) => ps.find((p) => p.Name === r.lookupId || p.ARN === r.lookupId || p.Name === `/${r.lookupId}` || (p.ARN && r.lookupId.startsWith("arn:") && p.ARN === r.lookupId)) ?? null) };
   });
+  return resolveKeys(source, read, aliases, region, accountId);
 }
 
 function pullOrigin(
   launchType: Evidence["launchType"],
   eni: ReturnType<typeof eniAttachment>,
-  service: Service | null,
+  serviceFact: Fact<Service | null>,
   networkInterface: Fact<NetworkInterface | null>,
   instance: Fact<Instance | null>,
   platformVersion: string | undefined,
@@ -292,12 +360,14 @@ function pullOrigin(
     });
   }
   if (launchType === "EXTERNAL") return known(null);
+  const service = factValue(serviceFact) ?? null;
   const fromService = service?.networkConfiguration?.awsvpcConfiguration;
   const awsvpc = fromService ?? override;
   // Fargate always runs in a subnet: the task's ENI attachment names it, else a service that names exactly one.
   const onlySubnet = !eni?.subnetId && awsvpc?.subnets?.length === 1 ? awsvpc.subnets[0] : undefined;
   const subnetId = eni?.subnetId ?? onlySubnet;
-  if (!subnetId) return unknown("not-captured", "ecs:DescribeTasks", "the task's ENI attachment is not recorded");
+  // The service that could have named it was not read: that read would settle it.
+  if (!subnetId) return serviceFact.state !== "known" ? serviceFact : unknown("not-recorded", "ecs:DescribeTasks", "the task's ENI attachment is not recorded");
   const n = factValue(networkInterface);
   let securityGroupIds: Fact<string[]>;
   let readFrom: string;
@@ -308,7 +378,10 @@ function pullOrigin(
     securityGroupIds = known(awsvpc.securityGroups);
     readFrom = fromService ? `service ${service?.serviceName} networkConfiguration` : "the preflight's network configuration";
   } else {
-    securityGroupIds = unknown("not-captured", "ec2:DescribeNetworkInterfaces", "the task's network interface is gone and no service names its security groups");
+    // What could have named them and was not read says what to grant; else AWS keeps no record of them.
+    securityGroupIds = networkInterface.state !== "known" ? networkInterface
+      : serviceFact.state !== "known" ? serviceFact
+        : unknown("not-recorded", "ec2:DescribeNetworkInterfaces", "the task's network interface is gone and no service names its security groups");
     readFrom = "task attachment";
   }
   if (onlySubnet) {
@@ -319,7 +392,9 @@ function pullOrigin(
   if (n?.Association?.PublicIp) publicIp = known(true);
   else if (awsvpc?.assignPublicIp) publicIp = known(awsvpc.assignPublicIp.toUpperCase() === "ENABLED");
   else if (n) publicIp = known(false);
-  else publicIp = unknown("not-captured", "ecs:DescribeServices", "the task was not started by a service, so its assignPublicIp setting is not recorded");
+  else if (networkInterface.state !== "known") publicIp = networkInterface;
+  else if (serviceFact.state !== "known") publicIp = serviceFact;
+  else publicIp = unknown("not-recorded", "ecs:DescribeServices", "the task was not started by a service, so its assignPublicIp setting is not recorded");
   return known({
     kind: "task-eni",
     networkInterfaceId: eni?.networkInterfaceId,
@@ -460,7 +535,9 @@ async function collectNetwork(
     extraGroups.length > 0 ? source.describeSecurityGroups(extraGroups) : Promise.resolve(known<SecurityGroup[]>([])),
     prefixListIds.size > 0 ? source.describeManagedPrefixLists([...prefixListIds]) : Promise.resolve(known([])),
     eigwIds.size > 0 ? source.describeEgressOnlyInternetGateways([...eigwIds]) : Promise.resolve(known([])),
-    dhcpId && dhcpId !== "default" ? source.describeDhcpOptions([dhcpId]).then((f) => mapFact(f, (d) => d[0] ?? null)) : Promise.resolve(absent),
+    // An unread VPC leaves its DHCP options unknown, not absent (custom DNS servers would go unseen).
+    vpc.state !== "known" ? Promise.resolve(vpc)
+      : dhcpId && dhcpId !== "default" ? source.describeDhcpOptions([dhcpId]).then((f) => mapFact(f, (d) => d[0] ?? null)) : Promise.resolve(absent),
     endpointSubnetIds.length > 0 ? source.describeSubnets(endpointSubnetIds) : Promise.resolve(known<Subnet[]>([])),
     Promise.all(aclSubnetIds.map((id) => source.describeNetworkAcls(id))).then((facts) => allOf<NetworkAcl>(facts)),
   ]);
@@ -512,7 +589,9 @@ async function collectNetwork(
   const dns: NetworkEvidence["dns"] = vpcAttributes.state !== "known"
     ? vpcAttributes
     : !attributes
-      ? unknown("not-captured", "ec2:DescribeVpcAttribute", `the VPC's enableDnsSupport and enableDnsHostnames were not recorded`)
+      ? source.kind === "snapshot"
+        ? unknown("not-captured", "ec2:DescribeVpcAttribute", `the VPC's enableDnsSupport and enableDnsHostnames were not recorded`)
+        : unknown("not-recorded", "ec2:DescribeVpcAttribute", `VPC ${vpcReads.vpcId ?? "(unnamed)"} was not found, so its DNS attributes are unknown`)
       : known({
           support: attributes.EnableDnsSupport !== false,
           hostnames: attributes.EnableDnsHostnames !== false,

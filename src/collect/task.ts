@@ -14,6 +14,8 @@ export interface TaskLocator {
 }
 
 const TASK_ARN = /^arn:aws[a-z-]*:ecs:([a-z0-9-]+):(\d{12}):task\/([A-Za-z0-9_-]+)\/([a-f0-9]{32}|[A-Za-z0-9-]+)$/;
+// Tasks started before ECS's long ARN format (2018) have ARNs that name no cluster.
+const OLD_TASK_ARN = /^arn:aws[a-z-]*:ecs:([a-z0-9-]+):(\d{12}):task\/([a-f0-9]{32}|[A-Za-z0-9-]+)$/;
 const TASK_ID = /^[a-f0-9]{32}$|^[A-Za-z0-9-]{8,64}$/;
 
 export interface ParsedTaskArn { region?: string; accountId?: string; cluster?: string; taskId: string; arn?: string }
@@ -23,13 +25,35 @@ export function parseTaskLocator(locator: TaskLocator): ParsedTaskArn {
   const t = locator.task.trim();
   const m = TASK_ARN.exec(t);
   if (m) return { region: m[1], accountId: m[2], cluster: m[3], taskId: m[4], arn: t };
+  const old = OLD_TASK_ARN.exec(t);
+  if (old) return { region: old[1], accountId: old[2], cluster: locator.cluster, taskId: old[3], arn: t };
   if (t.startsWith("arn:")) {
     throw new UsageError(
-      `"${t}" is not an ECS task ARN: expected arn:aws:ecs:REGION:ACCOUNT:task/CLUSTER/TASK_ID (copy it from the console's task page or \`aws ecs list-tasks\`)`,
+      `"${t}" is not an ECS task ARN: expected arn:aws:ecs:REGION:ACCOUNT:task/CLUSTER/TASK_ID, or the old arn:aws:ecs:REGION:ACCOUNT:task/TASK_ID with --cluster (copy it from the console's task page or \`aws ecs list-tasks\`)`,
     );
   }
   if (!TASK_ID.test(t)) throw new UsageError(`"${t}" is neither a task ARN nor a task id: give arn:aws:ecs:REGION:ACCOUNT:task/CLUSTER/TASK_ID, or a task id with --cluster`);
   return { taskId: t, cluster: locator.cluster };
+}
+
+/**
+ * A task to read from AWS: parsed, with a cluster to look in, and a --region
+ * that does not contradict the region its ARN names.
+ */
+export function liveTaskLocator(task: string, opts: { cluster?: string; region?: string }): ParsedTaskArn {
+  const parsed = parseTaskLocator({ task, cluster: opts.cluster });
+  if (!parsed.cluster) throw new UsageError(needsCluster(parsed));
+  if (opts.region && parsed.region && opts.region !== parsed.region) {
+    throw new UsageError(`--region ${opts.region} contradicts the task ARN, which is in ${parsed.region}: drop --region, or give the ARN of a task in ${opts.region}`);
+  }
+  return parsed;
+}
+
+/** What to say when a live diagnosis has a task but no cluster to look in. */
+export function needsCluster(parsed: ParsedTaskArn): string {
+  return parsed.arn
+    ? `"${parsed.arn}" is a task ARN of the old format, which names no cluster: add --cluster CLUSTER`
+    : `task id ${parsed.taskId} needs --cluster (or give the full task ARN)`;
 }
 
 /** Scope, ranked: an in-scope message beats "none". */

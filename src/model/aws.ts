@@ -51,7 +51,20 @@ export interface ContainerDefinition {
   secrets?: Secret[];
   logConfiguration?: LogConfiguration;
   environmentFiles?: { value?: string; type?: string }[];
+  /** `disabled`: ECS does not pin the tag to a digest at deployment (findings.md "Pinned digests"). */
+  versionConsistency?: string;
+  mountPoints?: MountPoint[];
 }
+export interface MountPoint { sourceVolume?: string; containerPath?: string; readOnly?: boolean }
+export interface EfsVolumeConfiguration {
+  fileSystemId?: string;
+  rootDirectory?: string;
+  /** `ENABLED` or `DISABLED` (the default). */
+  transitEncryption?: string;
+  transitEncryptionPort?: number;
+  authorizationConfig?: { accessPointId?: string; iam?: string };
+}
+export interface Volume { name?: string; efsVolumeConfiguration?: EfsVolumeConfiguration }
 export interface TaskDefinition {
   taskDefinitionArn?: string;
   family?: string;
@@ -63,8 +76,20 @@ export interface TaskDefinition {
   containerDefinitions?: ContainerDefinition[];
   runtimePlatform?: { cpuArchitecture?: string; operatingSystemFamily?: string };
   ephemeralStorage?: { sizeInGiB?: number };
+  volumes?: Volume[];
 }
 export interface AwsVpcConfiguration { subnets?: string[]; securityGroups?: string[]; assignPublicIp?: string }
+/** A service's deployment (DescribeServices `deployments`): the one under way, the one that failed, the previous one. */
+export interface Deployment {
+  id?: string;
+  /** PRIMARY (the newest), ACTIVE (still running tasks), INACTIVE. */
+  status?: string;
+  taskDefinition?: string;
+  createdAt?: string | Date;
+  updatedAt?: string | Date;
+  /** IN_PROGRESS, COMPLETED or FAILED (with the deployment circuit breaker). */
+  rolloutState?: string;
+}
 export interface Service {
   serviceName?: string;
   serviceArn?: string;
@@ -74,6 +99,7 @@ export interface Service {
   capacityProviderStrategy?: { capacityProvider?: string; weight?: number; base?: number }[];
   platformVersion?: string;
   networkConfiguration?: { awsvpcConfiguration?: AwsVpcConfiguration };
+  deployments?: Deployment[];
 }
 export interface ContainerInstance {
   containerInstanceArn?: string;
@@ -99,6 +125,8 @@ export interface Subnet {
   Ipv6Native?: boolean;
   AssignIpv6AddressOnCreation?: boolean;
   Ipv6CidrBlockAssociationSet?: { Ipv6CidrBlock?: string }[];
+  /** Free IPv4 addresses when read: after a failure, not at the time of it. */
+  AvailableIpAddressCount?: number;
 }
 export interface Route {
   DestinationCidrBlock?: string;
@@ -265,6 +293,51 @@ export interface Role {
 }
 export interface InstanceProfile { InstanceProfileName?: string; Arn?: string; Roles?: Role[] }
 
+// ---------- CloudWatch Logs (camelCase), KMS (PascalCase) ----------
+export interface LogGroup { logGroupName?: string; arn?: string; kmsKeyId?: string; creationTime?: number; logGroupClass?: string }
+/** KMS GetKeyPolicy, with the key it belongs to (`KeyId` its ARN); `Policy` is the JSON string. */
+export interface KeyPolicy { KeyId?: string; Policy?: string }
+export interface KeyMetadata { KeyId?: string; Arn?: string; KeyManager?: string; KeyState?: string; Enabled?: boolean; AWSAccountId?: string }
+export interface AliasListEntry { AliasName?: string; AliasArn?: string; TargetKeyId?: string }
+
 // ---------- Secrets Manager, SSM ----------
 export interface SecretMetadata { ARN?: string; Name?: string; KmsKeyId?: string; DeletedDate?: string | Date }
 export interface ParameterMetadata { Name?: string; ARN?: string; Type?: string; KeyId?: string }
+
+// ---------- EFS (PascalCase) ----------
+export interface FileSystemDescription {
+  FileSystemId?: string;
+  FileSystemArn?: string;
+  OwnerId?: string;
+  Name?: string;
+  /** `creating`, `available`, `updating`, `deleting`, `deleted`, `error`. */
+  LifeCycleState?: string;
+  Encrypted?: boolean;
+  NumberOfMountTargets?: number;
+  AvailabilityZoneName?: string;
+}
+export interface MountTargetDescription {
+  MountTargetId?: string;
+  FileSystemId?: string;
+  SubnetId?: string;
+  AvailabilityZoneName?: string;
+  AvailabilityZoneId?: string;
+  LifeCycleState?: string;
+  IpAddress?: string;
+  NetworkInterfaceId?: string;
+  VpcId?: string;
+  OwnerId?: string;
+}
+/** DescribeMountTargetSecurityGroups, one item per mount target (snapshot `efs.MountTargetSecurityGroups`). */
+export interface MountTargetSecurityGroups { MountTargetId?: string; SecurityGroups?: string[] }
+export interface AccessPointDescription {
+  AccessPointId?: string;
+  AccessPointArn?: string;
+  FileSystemId?: string;
+  Name?: string;
+  LifeCycleState?: string;
+  RootDirectory?: { Path?: string };
+  PosixUser?: { Uid?: number; Gid?: number };
+}
+/** DescribeFileSystemPolicy: `Policy` is the JSON string; a file system without a policy has no item. */
+export interface FileSystemPolicy { FileSystemId?: string; Policy?: string }

@@ -7,11 +7,12 @@ import type { MessageSignals } from "../analysis/message.js";
 import type { PermissionAnswer, PullPermissions, TrustAnswer } from "../analysis/permissions.js";
 import type { ImagePlatform, TaskPlatform } from "../analysis/platform.js";
 import type {
-  ContainerDefinition, ContainerInstance, DhcpOptions, EgressOnlyInternetGateway, Image, ImageDetail, Instance,
+  ContainerDefinition, ContainerInstance, KeyPolicy, LogGroup, DhcpOptions, EgressOnlyInternetGateway, Image, ImageDetail, Instance,
   InstanceProfile, InternetGateway, ManagedPrefixList, NatGateway, NetworkAcl, NetworkInterface, ParameterMetadata,
   PullThroughCacheRule, Repository, RepositoryPolicy, Role, Route, RouteTable, SecretMetadata, SecurityGroup, Service,
   Subnet, Task, TaskDefinition, Vpc, VpcAttributes, VpcEndpoint,
 } from "./aws.js";
+import type { EfsEvidence } from "./efs.js";
 import type { Fact, Unknown } from "./fact.js";
 import type { SimulationResult } from "../source/source.js";
 
@@ -35,6 +36,13 @@ export interface ImageEvidence {
   repository: Fact<Repository | null>;
   /** ECR only: the image detail for the tag or digest, null when it does not exist. */
   image: Fact<ImageDetail | null>;
+  /**
+   * The digest ECS resolved the tag to when the deployment started, which every task of it pulls (the task's
+   * container `imageDigest`); absent when the image names a digest itself or `versionConsistency` is `disabled`.
+   */
+  pinnedDigest?: string;
+  /** ECR only, with a pinned digest: its image detail, null when the digest no longer exists. */
+  pinnedImage?: Fact<ImageDetail | null>;
   /** ECR only, read when the image is missing: the repository's images, newest first. */
   otherImages: Fact<ImageDetail[]>;
   /** ECR only: the manifest (an image index lists its platforms). */
@@ -115,7 +123,7 @@ export interface Destination {
   resources?: string[];
 }
 
-export type FilterKind = "security-group-egress" | "network-acl" | "endpoint-security-group" | "endpoint-policy";
+export type FilterKind = "security-group-egress" | "network-acl" | "endpoint-security-group" | "endpoint-policy" | "mount-target-security-group";
 
 /**
  * One packet filter (or endpoint policy) on a destination's path, judged once
@@ -133,7 +141,7 @@ export interface FilterCheck {
   subnetId?: string;
   /** Network ACLs: which way the packets go through the ACL, and whose subnet it is. */
   direction?: "egress" | "ingress";
-  hop?: "task-subnet" | "nat-subnet" | "endpoint-subnet";
+  hop?: "task-subnet" | "nat-subnet" | "endpoint-subnet" | "mount-target-subnet";
   /** The TCP ports of the packets judged. */
   ports?: [number, number];
   /** The other end, as CIDRs for a fix (absent: any internet address), and as text. */
@@ -247,7 +255,42 @@ export interface SecretReference {
   /** The ARN IAM sees for a permission check. */
   resourceArn: string;
   secret: Fact<SecretMetadata | ParameterMetadata | null>;
+  /** The customer managed key it is encrypted with, and that key's policy; absent for an AWS managed key or none. */
+  key?: KeyEvidence;
   /** Derived: whether the execution role may read it (and decrypt its customer managed key); absent without an execution role or metadata. */
+  access?: Fact<PermissionAnswer[]>;
+}
+
+/** A customer managed KMS key a secret or parameter names, resolved and with its key policy. */
+export interface KeyEvidence {
+  /** As the secret or parameter names it: a key id, key ARN, alias name or alias ARN. */
+  named: string;
+  /** The key's ARN (an alias resolved through kms:ListAliases); null when the alias names no key. */
+  arn: Fact<string | null>;
+  /** The key policy named `default`; null when the key does not exist. */
+  policy: Fact<KeyPolicy | null>;
+}
+
+/** A container's `awslogs` log configuration and the log group it names. */
+export interface LogGroupReference {
+  container: string;
+  /** `awslogs-group`. */
+  logGroupName: string;
+  /** `awslogs-region`, else the task's region (on EC2 the default is the instance's region, which is the task's). */
+  region: string;
+  /** Whether `awslogs-region` names the region. */
+  regionSet: boolean;
+  /** `awslogs-create-group` is "true": the driver creates the group, and needs logs:CreateLogGroup. */
+  createGroup: boolean;
+  /** The log group ARN as IAM policies name it (`...:log-group:NAME:*`). */
+  groupArn: string;
+  /** The ARN of the log stream the driver writes, as IAM evaluates CreateLogStream and PutLogEvents. */
+  streamArn: string;
+  /** The log group in `region`; null when it does not exist there. */
+  logGroup: Fact<LogGroup | null>;
+  /** The role that writes the logs: the execution role, else (EC2) the container instance's role; null when none does. */
+  writer: { purpose: "execution-role" | "instance-role"; arn: string } | null;
+  /** Derived: what the writer may do (logs:CreateLogStream, logs:PutLogEvents, and logs:CreateLogGroup with createGroup). */
   access?: Fact<PermissionAnswer[]>;
 }
 
@@ -281,6 +324,13 @@ export interface Evidence {
   pullRole: RoleEvidence | null;
   executionRole: Fact<Role | null>;
   secrets: SecretReference[];
+  /**
+   * The subnet the task's network interface is created in (awsvpc): the one a message names, else the task's
+   * ENI attachment's, with its free addresses as read now. Null when the task has no interface of its own.
+   */
+  interfaceSubnet: { subnetId: string; from: "message" | "attachment"; subnet: Fact<Subnet | null> } | null;
+  /** Every container's awslogs log configuration; read when the task could have failed at start (or in a preflight). */
+  logs: LogGroupReference[];
   /** The task's ephemeral storage in GiB (task, else task definition, else 20). */
   ephemeralStorageGiB: number;
   // Derived once by the collectors (src/analysis/permissions.ts, platform.ts):
@@ -290,4 +340,6 @@ export interface Evidence {
   pullPermissions: PullPermissions | null;
   /** The platform the task runs on (runtimePlatform on Fargate, the instance's architecture on EC2). */
   taskPlatform: Fact<TaskPlatform>;
+  /** The task's EFS volumes (src/collect/efs.ts). */
+  efs: EfsEvidence;
 }

@@ -2,7 +2,12 @@
 // null or an empty list), or unknown with the call that could not be made
 // and the permission that would allow it.
 
-export type UnknownWhy = "denied" | "throttled" | "timeout" | "failed" | "not-captured";
+/**
+ * `not-captured`: a snapshot does not hold the collection. `not-recorded`: AWS
+ * keeps no such record (a task no service started has no assignPublicIp), or it
+ * was not asked for; the message says which.
+ */
+export type UnknownWhy = "denied" | "throttled" | "timeout" | "failed" | "not-captured" | "not-recorded";
 
 export interface Unknown {
   state: "unknown";
@@ -53,7 +58,11 @@ export function unknownReason(u: Unknown): string {
     case "timeout":
       return `${u.call} did not answer in time`;
     case "not-captured":
-      return `${u.call} was not captured in the snapshot`;
+      // Says what is missing in the source's own words ("the snapshot holds no ec2.RouteTables"): not a permission to grant.
+      if (!u.message) return `${u.call} was not captured`;
+      return u.message.includes(u.call) || u.message.startsWith("the snapshot holds no") ? u.message : `${u.message} (${u.call})`;
+    case "not-recorded":
+      return u.message;
     default:
       return `${u.call} failed: ${u.message}`;
   }

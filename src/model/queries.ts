@@ -89,6 +89,11 @@ export function vpcIdOf(e: Evidence): string | undefined {
   return factValue(e.network.subnet)?.VpcId ?? factValue(e.network.vpc)?.VpcId;
 }
 
+/** "1 stopped task", "2 stopped tasks". */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
 /** Quotes a message for an explanation, cut at a readable length. */
 export function quote(message: string, max = 240): string {
   const m = message.replace(/\s+/g, " ").trim();

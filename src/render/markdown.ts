@@ -1,6 +1,35 @@
 import type { Report } from "../model/report.js";
 
 const esc = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
+
+/**
+ * Prose for GitHub's Markdown: placeholders (`<taskArn>`, which GitHub would
+ * take for an HTML tag and drop) go in code spans, and characters it would read
+ * as markup are escaped, outside the code spans the text already has.
+ */
+export function md(s: string): string {
+  return s
+    .split(/(`[^`\n]*`)/)
+    .map((part, i) =>
+      i % 2 === 1
+        ? part
+        : part
+            .split(/(<[A-Za-z][\w.:-]*>)/)
+            .map((p, j) => (j % 2 === 1 ? `\`${p}\`` : p.replace(/[\\*_~[\]<>]/g, "\\$&")))
+            .join(""),
+    )
+    .join("");
+}
+
+/** Inside a table cell too. */
+const cell = (s: string) => esc(md(s));
+
+export interface MarkdownOptions {
+  /** The level of the report's own heading; its sections sit one below (a scan nests each task under its `##`). */
+  level?: number;
+  /** The report's heading (default "ecs-doctor report"). */
+  title?: string;
+}
 const MARK = { pass: "✅", fail: "❌", unknown: "❔", caution: "⚠️" } as const;
 
 function mermaid(r: Report): string[] {
@@ -37,15 +66,17 @@ function mermaid(r: Report): string[] {
   return lines;
 }
 
-export function renderMarkdown(r: Report): string {
-  const out: string[] = ["# ecs-doctor report", ""];
+export function renderMarkdown(r: Report, opts: MarkdownOptions = {}): string {
+  const top = opts.level ?? 1;
+  const h = (depth: number, text: string) => `${"#".repeat(Math.min(6, top + depth))} ${text}`;
+  const out: string[] = [h(0, opts.title ?? "ecs-doctor report"), ""];
   if (r.task) {
     out.push(`**Task** \`${r.task.taskArn}\` — ${r.task.lastStatus}${r.task.stopCode ? ` (${r.task.stopCode})` : ""}`, "");
     for (const c of r.task.containers) {
       out.push(`- container **${c.name}**: \`${c.image ?? "?"}\``);
-      if (c.reason) out.push(`  > ${esc(c.reason)}`);
+      if (c.reason) out.push(`  > ${esc(md(c.reason))}`);
     }
-    if (!r.task.containers.some((c) => c.reason) && r.task.stoppedReason) out.push(`> ${esc(r.task.stoppedReason)}`);
+    if (!r.task.containers.some((c) => c.reason) && r.task.stoppedReason) out.push(`> ${esc(md(r.task.stoppedReason))}`);
     out.push("");
   } else if (r.preflight) {
     const p = r.preflight;
@@ -54,30 +85,30 @@ export function renderMarkdown(r: Report): string {
     out.push("");
   }
   const chart = mermaid(r);
-  if (chart.length > 0) out.push("## Path", "", ...chart, "");
+  if (chart.length > 0) out.push(h(1, "Path"), "", ...chart, "");
   if (r.message) {
-    out.push("**Error message**, judged alone (no AWS call):", "", `> ${esc(r.message)}`, "");
-    if (r.signals) out.push(`Read as: ${r.signals.summary} (stage \`${r.signals.stage}\`, kind \`${r.signals.kind}\`${r.signals.host ? `, host \`${r.signals.host}\`` : ""})`, "");
+    out.push("**Error message**, judged alone (no AWS call):", "", `> ${esc(md(r.message))}`, "");
+    if (r.signals) out.push(`Read as: ${md(r.signals.summary)} (stage \`${r.signals.stage}\`, kind \`${r.signals.kind}\`${r.signals.host ? `, host \`${r.signals.host}\`` : ""})`, "");
   }
-  out.push("## Findings", "");
+  out.push(h(1, "Findings"), "");
   if (r.findings.length === 0) out.push("No problem found.", "");
   for (const f of r.findings) {
-    out.push(`### ${f.rank}. ${f.title}`, "", `\`${f.id}\` · ${f.severity} · confidence ${f.confidence.toFixed(2)}`, "", f.explanation, "");
+    out.push(h(2, `${f.rank}. ${md(f.title)}`), "", `\`${f.id}\` · ${f.severity} · confidence ${f.confidence.toFixed(2)}`, "", md(f.explanation), "");
     if (f.evidence.length > 0) {
       out.push("| resource | what was seen |", "| --- | --- |");
-      for (const e of f.evidence) out.push(`| \`${esc(e.resource)}\` | ${esc(e.fact)} |`);
+      for (const e of f.evidence) out.push(`| \`${esc(e.resource)}\` | ${cell(e.fact)} |`);
       out.push("");
     }
     for (const x of f.fixes) {
-      out.push(`**Fix:** ${x.summary}`, "");
-      for (const step of x.steps ?? []) out.push(`1. ${step}`);
+      out.push(`**Fix:** ${md(x.summary)}`, "");
+      for (const step of x.steps ?? []) out.push(`1. ${md(step)}`);
       if ((x.steps ?? []).length > 0) out.push("");
       if ((x.commands ?? []).length > 0) out.push("```sh", ...(x.commands ?? []), "```", "");
       for (const d of x.docs ?? []) out.push(`- ${d}`);
       if ((x.docs ?? []).length > 0) out.push("");
     }
   }
-  if (r.passed.length > 0) out.push("## Passed", "", ...r.passed.map((p) => `- \`${p.check}\`: ${p.title}`), "");
-  if (r.skipped.length > 0) out.push("## Skipped", "", ...r.skipped.map((s) => `- \`${s.check}\`: ${s.reason}`), "");
+  if (r.passed.length > 0) out.push(h(1, "Passed"), "", ...r.passed.map((p) => `- \`${p.check}\`: ${md(p.title)}`), "");
+  if (r.skipped.length > 0) out.push(h(1, "Skipped"), "", ...r.skipped.map((s) => `- \`${s.check}\`: ${md(s.reason)}`), "");
   return `${out.join("\n").trimEnd()}\n`;
 }

@@ -24,12 +24,19 @@ import {
   GetInstanceProfileCommand, GetPolicyCommand, GetPolicyVersionCommand, GetRoleCommand, GetRolePolicyCommand,
   IAMClient, ListAttachedRolePoliciesCommand, ListRolePoliciesCommand, SimulatePrincipalPolicyCommand,
 } from "@aws-sdk/client-iam";
+import { CloudWatchLogsClient, DescribeLogGroupsCommand } from "@aws-sdk/client-cloudwatch-logs";
+import { DescribeKeyCommand, GetKeyPolicyCommand, KMSClient, ListAliasesCommand } from "@aws-sdk/client-kms";
+import type { EFSClient } from "@aws-sdk/client-efs";
 import { DescribeSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { DescribeParametersCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { ConfiguredRetryStrategy } from "@smithy/core/retry";
+import type { RetryErrorInfo, StandardRetryToken } from "@smithy/types";
 import { UsageError } from "../errors.js";
 import { codeOf, credentialsProblem } from "./aws-errors.js";
 import type {
+  AliasListEntry, KeyMetadata, KeyPolicy, LogGroup,
+  AccessPointDescription, FileSystemDescription, FileSystemPolicy, MountTargetDescription, MountTargetSecurityGroups,
   ContainerInstance, DhcpOptions, EgressOnlyInternetGateway, Image, ImageDetail, Instance, InstanceProfile,
   InternetGateway, ManagedPrefixList, NatGateway, NetworkAcl, NetworkInterface, ParameterMetadata, PolicyDocument,
   PullThroughCacheRule, Repository, RepositoryPolicy, Role, RouteTable, SecretMetadata, SecurityGroup, Service,
@@ -46,10 +53,21 @@ export interface LiveClients {
   sts: STSClient;
   secretsManager: SecretsManagerClient;
   ssm: SSMClient;
+  logs: CloudWatchLogsClient;
+  kms: KMSClient;
+  /** Made on first use (src/source/live-efs.ts): only a task with an EFS volume needs it. */
+  efs?: EFSClient;
 }
 
-/** The clients of the services whose resources may be in another region than the task: ECR, Secrets Manager, SSM. */
-export type RegionalClients = Pick<LiveClients, "ecr" | "secretsManager" | "ssm">;
+/** The source's call helpers, for the reads that live in files of their own (src/source/live-efs.ts). */
+export interface LiveCalls {
+  run<O>(call: string, send: (abortSignal: AbortSignal) => Promise<O>): Promise<O>;
+  pages<O, T>(call: string, send: (token: string | undefined, abortSignal: AbortSignal) => Promise<O>, page: (out: O) => [T[] | undefined, string | undefined], max?: number): Promise<T[]>;
+  fact<T>(call: string, body: () => Promise<T>): Promise<Fact<T>>;
+}
+
+/** The clients of the services whose resources may be in another region than the task: ECR, Secrets Manager, SSM, CloudWatch Logs, KMS. */
+export type RegionalClients = Pick<LiveClients, "ecr" | "secretsManager" | "ssm" | "logs" | "kms">;
 type RegionalService = keyof RegionalClients;
 
 export interface LiveSourceOptions {
@@ -70,6 +88,35 @@ export interface LiveSourceOptions {
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
+/** Attempts per request, the first included. */
+const MAX_ATTEMPTS = 4;
+/** The first retry waits up to this long, each next one up to twice as long (full jitter). */
+const RETRY_BASE_MS = 50;
+const RETRY_CAP_MS = 2_000;
+
+/**
+ * The SDK's standard retry (a retry quota, throttling and transient errors
+ * only, bounded attempts) with full-jitter backoff from a small base, bounded
+ * by the run's budget. A diagnosis is one burst of about 25 reads: the SDK's
+ * throttling base (up to 1 s for the first retry) or its adaptive mode (a client
+ * side rate limit that, once throttled, spaces every later request) would turn
+ * one throttle per call into many seconds. No wait outlives the deadline, so
+ * no retry timer keeps the process alive after the budget (--timeout).
+ */
+export class BudgetedRetry extends ConfiguredRetryStrategy {
+  constructor(private readonly deadline: number) {
+    super(MAX_ATTEMPTS, (attempt) =>
+      Math.min(Math.floor(Math.random() * Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** Math.max(0, attempt - 2))), Math.max(0, deadline - Date.now())));
+  }
+
+  override async refreshRetryTokenForRetry(token: StandardRetryToken, errorInfo: RetryErrorInfo): Promise<StandardRetryToken> {
+    if (Date.now() >= this.deadline) throw new Error("the time budget is spent: no retry");
+    // A Retry-After hint beyond the deadline would hold a timer past it.
+    const { retryAfterHint, ...rest } = errorInfo;
+    const hint = retryAfterHint && retryAfterHint.getTime() < this.deadline ? { retryAfterHint } : {};
+    return super.refreshRetryTokenForRetry(token, { ...rest, ...hint });
+  }
+}
 
 /** Image manifests a pull may meet: image indexes first, then single-platform manifests. */
 const MANIFEST_MEDIA_TYPES = [
@@ -97,10 +144,10 @@ class CallFailed extends Error {
   }
 }
 
-const is = (...codes: string[]) => (e: CallFailed) => codes.includes(e.code);
+export const is = (...codes: string[]) => (e: CallFailed) => codes.includes(e.code);
 
 /** A missing resource is a value: `value` when the call failed with one of the not-found codes. */
-async function orMissing<T, M>(p: Promise<T>, missing: (e: CallFailed) => boolean, value: M): Promise<T | M> {
+export async function orMissing<T, M>(p: Promise<T>, missing: (e: CallFailed) => boolean, value: M): Promise<T | M> {
   try {
     return await p;
   } catch (e) {
@@ -109,18 +156,22 @@ async function orMissing<T, M>(p: Promise<T>, missing: (e: CallFailed) => boolea
   }
 }
 
-/** Part of a joined answer that could not be read is left out (undefined) instead of failing the whole. */
+/**
+ * Part of a joined answer that was denied is left out (undefined) instead of failing the whole: the
+ * rest still answers, and the reader names the permission. Any other failure (a timeout, a throttle)
+ * fails the whole, so that its reason is the one reported.
+ */
 async function readable<T>(p: Promise<T>): Promise<T | undefined> {
   try {
     return await p;
   } catch (e) {
-    if (e instanceof CallFailed) return undefined;
+    if (e instanceof CallFailed && e.why === "denied") return undefined;
     throw e;
   }
 }
 
 /** Runs `fn` over `items` in batches of `size`, concurrently, and joins the answers. */
-async function inBatches<I, T>(items: I[], size: number, fn: (batch: I[]) => Promise<T[]>): Promise<T[]> {
+export async function inBatches<I, T>(items: I[], size: number, fn: (batch: I[]) => Promise<T[]>): Promise<T[]> {
   const batches: I[][] = [];
   for (let i = 0; i < items.length; i += size) batches.push(items.slice(i, i + size));
   return (await Promise.all(batches.map(fn))).flat();
@@ -146,19 +197,22 @@ const clusterOfTaskArn = (arn: string | undefined) => (arn?.startsWith("arn:") ?
 
 class LiveSource implements Source {
   readonly kind = "live" as const;
-  private readonly deadline: number;
   private account?: Promise<string | undefined>;
   private readonly policies = new Map<string, Promise<PolicyDocument | undefined>>();
+  private efsReads?: Promise<import("./live-efs.js").EfsReads>;
 
   constructor(
     readonly region: string,
     private readonly c: LiveClients,
     private readonly timeoutMs: number,
+    /** When the budget ends (Date.now() ms), shared with the clients' retry strategy. */
+    private readonly deadline: number,
     private readonly clientIn: <K extends RegionalService>(service: K, region: string) => RegionalClients[K] = (service) => c[service],
     /** The profile the credentials come from (--profile or AWS_PROFILE), for the message when it gives none. */
     private readonly profile?: string,
+    /** The EFS client, made (and its SDK module loaded) on first use. */
+    private readonly efsClient: () => Promise<EFSClient> = () => Promise.reject(new Error("no EFS client")),
   ) {
-    this.deadline = Date.now() + timeoutMs;
   }
 
   /** The client that serves `region` (the resource's, e.g. an image's registry); the source's own when omitted. */
@@ -389,6 +443,14 @@ class LiveSource implements Source {
         this.pages(call, (NextToken, abortSignal) =>
           this.c.ec2.send(new DescribeSecurityGroupsCommand({ Filters: byFilter("group-id", ids), NextToken }), { abortSignal }),
         (out) => [out.SecurityGroups, out.NextToken])));
+  }
+
+  describeVpcSecurityGroups(vpcId: string): Promise<Fact<SecurityGroup[]>> {
+    const call = "ec2:DescribeSecurityGroups";
+    return this.fact(call, () =>
+      this.pages(call, (NextToken, abortSignal) =>
+        this.c.ec2.send(new DescribeSecurityGroupsCommand({ Filters: byFilter("vpc-id", [vpcId]), MaxResults: 1000, NextToken }), { abortSignal }),
+      (out) => [out.SecurityGroups, out.NextToken]));
   }
 
   describeNetworkAcls(subnetId: string): Promise<Fact<NetworkAcl[]>> {
@@ -624,18 +686,83 @@ class LiveSource implements Source {
       (out) => [out.EvaluationResults, out.IsTruncated ? out.Marker : undefined]);
       // IAM now answers one result per action, its decision the most restrictive
       // over all resources; the per-resource decisions are in ResourceSpecificResults.
+      // What decided (the matched statements, the boundary, the organization) is kept for the why.
       const seen = new Map<string, SimulationResult>();
+      const statements = (list: { SourcePolicyId?: string; SourcePolicyType?: string }[] | undefined) =>
+        list?.filter((m) => m.SourcePolicyId).map((m) => ({ sourcePolicyId: m.SourcePolicyId!, ...(m.SourcePolicyType ? { sourcePolicyType: m.SourcePolicyType } : {}) }));
       for (const r of results) {
         const action = r.EvalActionName ?? "";
+        const whole = {
+          allowedByOrganizations: r.OrganizationsDecisionDetail?.AllowedByOrganizations,
+          allowedByBoundary: r.PermissionsBoundaryDecisionDetail?.AllowedByPermissionsBoundary,
+        };
         const perResource = r.ResourceSpecificResults?.length
-          ? r.ResourceSpecificResults.map((s) => ({ resource: s.EvalResourceName, decision: s.EvalResourceDecision, missing: s.MissingContextValues }))
-          : [{ resource: r.EvalResourceName, decision: r.EvalDecision, missing: r.MissingContextValues }];
+          ? r.ResourceSpecificResults.map((s) => ({
+            resource: s.EvalResourceName, decision: s.EvalResourceDecision, missing: s.MissingContextValues, matched: s.MatchedStatements,
+            boundary: s.PermissionsBoundaryDecisionDetail?.AllowedByPermissionsBoundary ?? whole.allowedByBoundary,
+          }))
+          : [{ resource: r.EvalResourceName, decision: r.EvalDecision, missing: r.MissingContextValues, matched: r.MatchedStatements, boundary: whole.allowedByBoundary }];
         for (const s of perResource) {
           const resource = s.resource ?? "*";
-          seen.set(`${action} ${resource}`, { action, resource, decision: s.decision ?? "implicitDeny", missingContextValues: s.missing ?? [] });
+          const matched = statements(s.matched);
+          seen.set(`${action} ${resource}`, {
+            action, resource, decision: s.decision ?? "implicitDeny", missingContextValues: s.missing ?? [],
+            ...(matched?.length ? { matchedStatements: matched } : {}),
+            ...(s.boundary !== undefined ? { allowedByBoundary: s.boundary } : {}),
+            ...(whole.allowedByOrganizations !== undefined ? { allowedByOrganizations: whole.allowedByOrganizations } : {}),
+          });
         }
       }
       return [...seen.values()];
+    });
+  }
+
+  // ---------- CloudWatch Logs, KMS ----------
+
+  describeLogGroups(prefix: string, region?: string): Promise<Fact<LogGroup[]>> {
+    const call = "logs:DescribeLogGroups";
+    const logs = this.client("logs", region);
+    // A prefix matches more than the one group; 50 a page, and the exact name sorts first among its own prefix.
+    return this.fact(call, async () => {
+      const groups = await this.pages(call, (nextToken, abortSignal) =>
+        logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: prefix, limit: 50, nextToken }), { abortSignal }),
+      (out) => [out.logGroups, out.nextToken], 50);
+      return groups.map((g) => ({ logGroupName: g.logGroupName, arn: g.arn, kmsKeyId: g.kmsKeyId, creationTime: g.creationTime, logGroupClass: g.logGroupClass }));
+    });
+  }
+
+  getKeyPolicy(keyId: string, region?: string): Promise<Fact<KeyPolicy | null>> {
+    const call = "kms:GetKeyPolicy";
+    const kms = this.client("kms", region);
+    return this.fact(call, () =>
+      orMissing(
+        this.run(call, (abortSignal) => kms.send(new GetKeyPolicyCommand({ KeyId: keyId, PolicyName: "default" }), { abortSignal }))
+          .then((out) => ({ KeyId: keyId, Policy: out.Policy })),
+        is("NotFoundException"),
+        null,
+      ));
+  }
+
+  describeKey(keyId: string, region?: string): Promise<Fact<KeyMetadata | null>> {
+    const call = "kms:DescribeKey";
+    const kms = this.client("kms", region);
+    return this.fact(call, () =>
+      orMissing(
+        this.run(call, (abortSignal) => kms.send(new DescribeKeyCommand({ KeyId: keyId }), { abortSignal }))
+          .then(({ KeyMetadata: k }) => k ? { KeyId: k.KeyId, Arn: k.Arn, KeyManager: k.KeyManager, KeyState: k.KeyState, Enabled: k.Enabled, AWSAccountId: k.AWSAccountId } : null),
+        is("NotFoundException"),
+        null,
+      ));
+  }
+
+  listAliases(region?: string): Promise<Fact<AliasListEntry[]>> {
+    const call = "kms:ListAliases";
+    const kms = this.client("kms", region);
+    return this.fact(call, async () => {
+      const aliases = await this.pages(call, (Marker, abortSignal) =>
+        kms.send(new ListAliasesCommand({ Limit: 100, Marker }), { abortSignal }),
+      (out) => [out.Aliases, out.Truncated ? out.NextMarker : undefined]);
+      return aliases.map((a) => ({ AliasName: a.AliasName, AliasArn: a.AliasArn, TargetKeyId: a.TargetKeyId }));
     });
   }
 
@@ -653,11 +780,24 @@ class LiveSource implements Source {
       ));
   }
 
-  describeParameters(names: string[], region?: string): Promise<Fact<ParameterMetadata[]>> {
+  describeParameters(names: string[], region?: string, options: { shared?: boolean } = {}): Promise<Fact<ParameterMetadata[]>> {
     // DescribeParameters filters by name, not ARN; a name may be stored with or
     // without its leading slash ("db" and "/db" share one ARN form), so ask for both.
     const call = "ssm:DescribeParameters";
     const ssm = this.client("ssm", region);
+    if (options.shared) {
+      // Another account's parameters are listed only with Shared, under their ARNs: list them (a
+      // thousand at most) and keep those asked for. One shared through a resource policy that RAM has
+      // not promoted is not listed at all: absent here is not proof that it does not exist.
+      return this.fact(call, async () => {
+        const listed = await this.pages(call, (NextToken, abortSignal) =>
+          ssm.send(new DescribeParametersCommand({ Shared: true, MaxResults: 50, NextToken }), { abortSignal }),
+        (out) => [out.Parameters, out.NextToken], 1000);
+        return listed
+          .filter((p) => names.some((n) => n === p.ARN || n === p.Name))
+          .map((p) => ({ Name: p.Name, ARN: p.ARN, Type: p.Type, KeyId: p.KeyId }));
+      });
+    }
     const wanted = [...new Set(names.flatMap((n) => {
       const name = n.startsWith("arn:") ? n.slice(n.indexOf(":parameter") + ":parameter".length) : n;
       const bare = name.replace(/^\//, "");
@@ -670,6 +810,34 @@ class LiveSource implements Source {
         (out) => [out.Parameters, out.NextToken]));
       return params.map((p) => ({ Name: p.Name, ARN: p.ARN, Type: p.Type, KeyId: p.KeyId }));
     });
+  }
+
+  // ---------- EFS (src/source/live-efs.ts, loaded with its SDK client on first use) ----------
+
+  private efs(): Promise<import("./live-efs.js").EfsReads> {
+    this.efsReads ??= Promise.all([import("./live-efs.js"), this.efsClient()]).then(([m, client]) =>
+      new m.EfsReads({ run: (call, send) => this.run(call, send), pages: (call, send, page, max) => this.pages(call, send, page, max), fact: (call, body) => this.fact(call, body) }, client));
+    return this.efsReads;
+  }
+
+  describeFileSystems(ids: string[]): Promise<Fact<FileSystemDescription[]>> {
+    return this.efs().then((r) => r.describeFileSystems(ids));
+  }
+
+  describeMountTargets(fileSystemId: string): Promise<Fact<MountTargetDescription[]>> {
+    return this.efs().then((r) => r.describeMountTargets(fileSystemId));
+  }
+
+  describeMountTargetSecurityGroups(mountTargetIds: string[]): Promise<Fact<MountTargetSecurityGroups[]>> {
+    return this.efs().then((r) => r.describeMountTargetSecurityGroups(mountTargetIds));
+  }
+
+  describeAccessPoints(ids: string[]): Promise<Fact<AccessPointDescription[]>> {
+    return this.efs().then((r) => r.describeAccessPoints(ids));
+  }
+
+  describeFileSystemPolicy(fileSystemId: string): Promise<Fact<FileSystemPolicy | null>> {
+    return this.efs().then((r) => r.describeFileSystemPolicy(fileSystemId));
   }
 }
 
@@ -686,30 +854,36 @@ async function configuredRegion(profile: string | undefined): Promise<string | u
 }
 
 export async function createLiveSource(options: LiveSourceOptions = {}): Promise<Source> {
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  // Whole milliseconds: Node's timers refuse a fraction.
+  const timeoutMs = Math.max(1, Math.floor(options.timeoutMs ?? DEFAULT_TIMEOUT_MS));
+  const deadline = Date.now() + timeoutMs;
   const env = process.env;
   // An ARN says where the task is: a default region from the environment or profile must not send us elsewhere.
   const region = options.region || options.regionHint || env.AWS_REGION || env.AWS_DEFAULT_REGION || (await configuredRegion(options.profile));
   if (!region) throw new UsageError("no AWS region: pass --region, set AWS_REGION, or give the full task ARN (it names its region)");
   // One config for every client. Endpoints are left to the SDK, so
   // AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> keep working.
-  const config = {
-    region,
+  // Each client its own retry quota, as the SDK gives it.
+  const configIn = (r: string) => ({
+    region: r,
     ...(options.profile ? { profile: options.profile } : {}),
-    retryMode: "adaptive",
-    maxAttempts: 5,
+    maxAttempts: MAX_ATTEMPTS,
+    retryStrategy: new BudgetedRetry(deadline),
     customUserAgent: "ecs-doctor",
     requestHandler: { connectionTimeout: Math.min(5_000, timeoutMs), requestTimeout: Math.min(20_000, timeoutMs) },
-  };
+  });
+  const config = () => configIn(region);
   const given = options.clients ?? {};
   const clients: LiveClients = {
-    ecs: given.ecs ?? new ECSClient(config),
-    ec2: given.ec2 ?? new EC2Client(config),
-    ecr: given.ecr ?? new ECRClient(config),
-    iam: given.iam ?? new IAMClient(config),
-    sts: given.sts ?? new STSClient(config),
-    secretsManager: given.secretsManager ?? new SecretsManagerClient(config),
-    ssm: given.ssm ?? new SSMClient(config),
+    ecs: given.ecs ?? new ECSClient(config()),
+    ec2: given.ec2 ?? new EC2Client(config()),
+    ecr: given.ecr ?? new ECRClient(config()),
+    iam: given.iam ?? new IAMClient(config()),
+    sts: given.sts ?? new STSClient(config()),
+    secretsManager: given.secretsManager ?? new SecretsManagerClient(config()),
+    ssm: given.ssm ?? new SSMClient(config()),
+    logs: given.logs ?? new CloudWatchLogsClient(config()),
+    kms: given.kms ?? new KMSClient(config()),
   };
   // Another region's clients (an image or secret elsewhere than the task): made once, on first use.
   const regional = new Map<string, RegionalClients[RegionalService]>();
@@ -717,12 +891,13 @@ export async function createLiveSource(options: LiveSourceOptions = {}): Promise
     const key = `${service} ${other}`;
     let client = regional.get(key) as RegionalClients[K] | undefined;
     if (!client) {
-      client = options.clientsFor?.(other)[service] ?? (given[service] ? clients[service] : regionalClient(service, { ...config, region: other }));
+      client = options.clientsFor?.(other)[service] ?? (given[service] ? clients[service] : regionalClient(service, configIn(other)));
       regional.set(key, client);
     }
     return client;
   };
-  return new LiveSource(region, clients, timeoutMs, clientIn, options.profile ?? (env.AWS_PROFILE || undefined));
+  const efs = () => (given.efs ? Promise.resolve(given.efs) : import("./live-efs.js").then((m) => m.efsClient(config())));
+  return new LiveSource(region, clients, timeoutMs, deadline, clientIn, options.profile ?? (env.AWS_PROFILE || undefined), efs);
 }
 
 function regionalClient<K extends RegionalService>(service: K, config: ConstructorParameters<typeof ECRClient>[0] & object): RegionalClients[K] {
@@ -730,6 +905,8 @@ function regionalClient<K extends RegionalService>(service: K, config: Construct
     ecr: () => new ECRClient(config),
     secretsManager: () => new SecretsManagerClient(config),
     ssm: () => new SSMClient(config),
+    logs: () => new CloudWatchLogsClient(config),
+    kms: () => new KMSClient(config),
   };
   return made[service]();
 }

@@ -29,8 +29,20 @@ export async function openSource(opts: SourceOptions): Promise<Source> {
     const snapshot = opts.snapshot.startsWith("s3://") ? await loadS3Snapshot(opts.snapshot, opts) : await loadSnapshot(opts.snapshot);
     return new SnapshotSource(snapshot, { latencyMs: simulatedLatencyMs() });
   }
+  const asked = performance.now();
   const { createLiveSource } = await import("./live.js");
-  return createLiveSource({ region: opts.region, regionHint: opts.regionHint, profile: opts.profile, timeoutMs: opts.timeoutMs });
+  // Loading the SDK (most of a second on a busy machine) is spent from the budget, not added to it.
+  const timeoutMs = opts.timeoutMs === undefined ? undefined : Math.max(1, opts.timeoutMs - (performance.now() - asked));
+  return createLiveSource({ region: opts.region, regionHint: opts.regionHint, profile: opts.profile, timeoutMs });
+}
+
+/**
+ * A command's --timeout bounds its process, not only its calls: they get what is left of it since
+ * the process started, less half a second to judge and print what was read (on a busy machine that
+ * takes a few hundred milliseconds).
+ */
+export function processBudgetMs(seconds: number): number {
+  return Math.max(100, Math.floor(seconds * 1000 - performance.now() - 500));
 }
 
 /** An S3 object holding a snapshot (s3:GetObject only); its bucket's region is found by redirect. */

@@ -19,7 +19,7 @@ import type { Source } from "./source.js";
 
 /** Where a method's answer goes: the snapshot collection, the call name the snapshot reader uses, and the item's id. */
 interface Spec {
-  service: "ecs" | "ec2" | "ecr" | "iam" | "secretsmanager" | "ssm";
+  service: "ecs" | "ec2" | "ecr" | "iam" | "secretsmanager" | "ssm" | "logs" | "kms" | "efs";
   collection: string;
   call: string;
   /** What the call was about, as the snapshot reader matches `errors[].resource`. */
@@ -59,6 +59,7 @@ const SPECS: Record<string, Spec> = {
   describeNatGateways: { service: "ec2", collection: "NatGateways", call: "ec2:DescribeNatGateways", resources: one(0), id: field("NatGatewayId") },
   describeVpcEndpoints: { service: "ec2", collection: "VpcEndpoints", call: "ec2:DescribeVpcEndpoints", resources: one(0), id: field("VpcEndpointId") },
   describeSecurityGroups: { service: "ec2", collection: "SecurityGroups", call: "ec2:DescribeSecurityGroups", resources: ids(0), id: field("GroupId") },
+  describeVpcSecurityGroups: { service: "ec2", collection: "SecurityGroups", call: "ec2:DescribeSecurityGroups", resources: one(0), id: field("GroupId") },
   describeNetworkAcls: { service: "ec2", collection: "NetworkAcls", call: "ec2:DescribeNetworkAcls", resources: one(0), id: field("NetworkAclId") },
   describeNetworkInterfaces: { service: "ec2", collection: "NetworkInterfaces", call: "ec2:DescribeNetworkInterfaces", resources: ids(0), id: field("NetworkInterfaceId") },
   describeInstances: { service: "ec2", collection: "Instances", call: "ec2:DescribeInstances", resources: ids(0), id: field("InstanceId") },
@@ -88,6 +89,18 @@ const SPECS: Record<string, Spec> = {
     service: "ssm", collection: "Parameters", call: "ssm:DescribeParameters", resources: ids(0), id: field("Name", "ARN"),
     items: (v) => (v as ParameterMetadata[]).map((p) => pick(p, ["Name", "ARN", "Type", "KeyId"])),
   },
+
+  describeLogGroups: { service: "logs", collection: "logGroups", call: "logs:DescribeLogGroups", resources: one(0), id: field("logGroupName", "arn") },
+  getKeyPolicy: { service: "kms", collection: "KeyPolicies", call: "kms:GetKeyPolicy", resources: one(0), id: field("KeyId") },
+  describeKey: { service: "kms", collection: "Keys", call: "kms:DescribeKey", resources: one(0), id: field("Arn", "KeyId") },
+  listAliases: { service: "kms", collection: "Aliases", call: "kms:ListAliases", resources: () => [], id: field("AliasArn", "AliasName") },
+  describeFileSystems: { service: "efs", collection: "FileSystems", call: "elasticfilesystem:DescribeFileSystems", resources: ids(0), id: field("FileSystemId") },
+  describeMountTargets: { service: "efs", collection: "MountTargets", call: "elasticfilesystem:DescribeMountTargets", resources: one(0), id: field("MountTargetId") },
+  describeMountTargetSecurityGroups: {
+    service: "efs", collection: "MountTargetSecurityGroups", call: "elasticfilesystem:DescribeMountTargetSecurityGroups", resources: ids(0), id: field("MountTargetId"),
+  },
+  describeAccessPoints: { service: "efs", collection: "AccessPoints", call: "elasticfilesystem:DescribeAccessPoints", resources: ids(0), id: field("AccessPointId") },
+  describeFileSystemPolicy: { service: "efs", collection: "FileSystemPolicies", call: "elasticfilesystem:DescribeFileSystemPolicy", resources: one(0), id: field("FileSystemId") },
 };
 
 /** The contract's order of services and collections, for a file people read. */
@@ -101,6 +114,9 @@ const ORDER: Record<Spec["service"], string[]> = {
   iam: ["Roles", "InstanceProfiles"],
   secretsmanager: ["secrets"],
   ssm: ["Parameters"],
+  logs: ["logGroups"],
+  kms: ["KeyPolicies", "Keys", "Aliases"],
+  efs: ["FileSystems", "MountTargets", "MountTargetSecurityGroups", "AccessPoints", "FileSystemPolicies"],
 };
 
 function pick<T extends object>(o: T, keys: (keyof T)[]): Partial<T> {
@@ -178,8 +194,8 @@ export function recordingSource(inner: Source): RecordingSource {
   };
 
   const fail = (spec: Spec | undefined, method: string, args: unknown[], fact: Extract<Fact<unknown>, { state: "unknown" }>) => {
-    // A snapshot's own gap is not a failure of the account.
-    if (fact.why === "not-captured") return;
+    // A snapshot's own gap, or what AWS keeps no record of, is not a failure of the account.
+    if (fact.why === "not-captured" || fact.why === "not-recorded") return;
     const m = /^([A-Za-z][\w.]*): ?([\s\S]*)$/.exec(fact.message);
     const code = m?.[1] ?? DEFAULT_CODE[fact.why];
     const call = spec?.call ?? fact.call;

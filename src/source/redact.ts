@@ -11,7 +11,8 @@
 //   public addresses stay public; 0.0.0.0/0 and ::/0 are unchanged.
 // - names people give: roles, instance profiles, customer managed policies,
 //   ECR repositories (each path segment), clusters, services, task definition
-//   families, secrets, SSM parameters and KMS aliases. (Not security group
+//   families, secrets, SSM parameters, CloudWatch Logs log groups (each path
+//   segment) and KMS aliases. (Not security group
 //   names: they are often plain words, "endpoints", that messages use too.)
 //
 // Kept: AWS resource ids (subnet-…, vpc-…, sg-…, rtb-…, eni-…, i-…, task ids,
@@ -128,6 +129,7 @@ const NAMED: { kind: string; re: RegExp }[] = [
   { kind: "secret", re: /:secretsmanager:[a-z0-9-]+:\d{12}:secret:([\w/+=.@-]+?)(?:-[A-Za-z0-9]{6})?(?![\w/+=.@-])/g },
   { kind: "param", re: /:ssm:[a-z0-9-]+:\d{12}:parameter\/?((?:[\w.-]+\/)*[\w.-]+)/g },
   { kind: "alias", re: /alias\/((?!aws\/)[\w/-]+)/g },
+  { kind: "log", re: /:logs:[a-z0-9-]+:\d{12}:log-group:([\w./#-]+?)(?=:|$|\s)/g },
 ];
 
 /** Structured fields that hold names, by the kind of name. */
@@ -148,6 +150,12 @@ function structuredNames(s: Snapshot): [string, string | undefined][] {
   }
   for (const x of s.secretsmanager?.secrets ?? []) out.push(["secret", x.Name]);
   for (const p of s.ssm?.Parameters ?? []) out.push(["param", p.Name]);
+  for (const g of s.logs?.logGroups ?? []) out.push(["log", g.logGroupName]);
+  for (const d of s.ecs?.taskDefinitions ?? []) for (const c of d.containerDefinitions ?? []) out.push(["log", c.logConfiguration?.options?.["awslogs-group"]]);
+  for (const a of s.kms?.Aliases ?? []) if (!a.AliasName?.startsWith("alias/aws/")) out.push(["alias", a.AliasName?.replace(/^alias\//, "")]);
+  // File systems and access points carry the names people give them (their Name tag); their ids stay.
+  for (const f of s.efs?.FileSystems ?? []) out.push(["filesystem", f.Name]);
+  for (const a of s.efs?.AccessPoints ?? []) out.push(["accesspoint", a.Name]);
   return out;
 }
 

@@ -1,6 +1,13 @@
 // The shape of an ecs-doctor-snapshot/1 file, as far as ecs-doctor reads it.
 // Validation returns the first problem with its JSON path, so a bad snapshot is
 // one clear line, never a crash deep inside a check.
+//
+// Misspelt keys (docs/snapshot-format.md, "Misspelt keys"): every top-level key
+// and collection name is defined, so any other is refused with the nearest one.
+// Inside AWS's items, unknown fields are kept and ignored, so only a near miss of
+// a field ecs-doctor reads, where that field is absent, is refused.
+
+import leven, { closestMatch } from "leven";
 
 type Leaf = "string" | "number" | "boolean" | "any" | "stringOrDate" | "statements";
 type Shape = Leaf | { array: Shape } | { object: Record<string, Shape> } | { record: Leaf };
@@ -34,7 +41,7 @@ const collections: Record<string, Record<string, Shape>> = {
       taskArn: str, clusterArn: str, taskDefinitionArn: str, containerInstanceArn: str, group: str, launchType: str,
       platformVersion: str, lastStatus: str, desiredStatus: str, stopCode: str, stoppedReason: str, stoppedAt: date,
       attachments: arr(obj({ type: str, status: str, details: arr(kv) })),
-      containers: arr(obj({ name: str, image: str, lastStatus: str, reason: str })),
+      containers: arr(obj({ name: str, image: str, imageDigest: str, lastStatus: str, reason: str })),
       overrides: obj({ executionRoleArn: str }),
       ephemeralStorage: obj({ sizeInGiB: num }),
     }),
@@ -42,10 +49,18 @@ const collections: Record<string, Record<string, Shape>> = {
       taskDefinitionArn: str, family: str, revision: num, networkMode: str, requiresCompatibilities: strings,
       executionRoleArn: str, taskRoleArn: str,
       containerDefinitions: arr(obj({
-        name: str, image: str, essential: bool,
+        name: str, image: str, essential: bool, versionConsistency: str,
         repositoryCredentials: obj({ credentialsParameter: str }),
         secrets: arr(secret),
         logConfiguration: obj({ logDriver: str, options: { record: "string" }, secretOptions: arr(secret) }),
+        mountPoints: arr(obj({ sourceVolume: str, containerPath: str, readOnly: bool })),
+      })),
+      volumes: arr(obj({
+        name: str,
+        efsVolumeConfiguration: obj({
+          fileSystemId: str, rootDirectory: str, transitEncryption: str, transitEncryptionPort: num,
+          authorizationConfig: obj({ accessPointId: str, iam: str }),
+        }),
       })),
       runtimePlatform: obj({ cpuArchitecture: str, operatingSystemFamily: str }),
       ephemeralStorage: obj({ sizeInGiB: num }),
@@ -54,6 +69,7 @@ const collections: Record<string, Record<string, Shape>> = {
     services: obj({
       serviceName: str, serviceArn: str, clusterArn: str,
       networkConfiguration: obj({ awsvpcConfiguration: obj({ subnets: strings, securityGroups: strings, assignPublicIp: str }) }),
+      deployments: arr(obj({ id: str, status: str, taskDefinition: str, createdAt: date, updatedAt: date, rolloutState: str })),
     }),
   },
   ec2: {
@@ -64,7 +80,7 @@ const collections: Record<string, Record<string, Shape>> = {
     VpcAttributes: obj({ VpcId: str, EnableDnsSupport: bool, EnableDnsHostnames: bool }),
     DhcpOptions: obj({ DhcpOptionsId: str, DhcpConfigurations: arr(obj({ Key: str, Values: arr(obj({ Value: str })) })) }),
     Subnets: obj({
-      SubnetId: str, VpcId: str, CidrBlock: str, MapPublicIpOnLaunch: bool, Ipv6Native: bool, Ipv6CidrBlockAssociationSet: arr(obj({ Ipv6CidrBlock: str })),
+      SubnetId: str, VpcId: str, CidrBlock: str, AvailabilityZone: str, AvailableIpAddressCount: num, MapPublicIpOnLaunch: bool, Ipv6Native: bool, Ipv6CidrBlockAssociationSet: arr(obj({ Ipv6CidrBlock: str })),
     }),
     RouteTables: obj({
       RouteTableId: str, VpcId: str,
@@ -119,7 +135,48 @@ const collections: Record<string, Record<string, Shape>> = {
   },
   secretsmanager: { secrets: obj({ ARN: str, Name: str, KmsKeyId: str, DeletedDate: date }) },
   ssm: { Parameters: obj({ Name: str, ARN: str, Type: str, KeyId: str }) },
+  logs: { logGroups: obj({ logGroupName: str, arn: str, kmsKeyId: str }) },
+  kms: {
+    KeyPolicies: obj({ KeyId: str, Policy: str }),
+    Keys: obj({ KeyId: str, Arn: str, KeyManager: str, KeyState: str, Enabled: bool }),
+    Aliases: obj({ AliasName: str, AliasArn: str, TargetKeyId: str }),
+  },
+  efs: {
+    FileSystems: obj({ FileSystemId: str, FileSystemArn: str, OwnerId: str, Name: str, LifeCycleState: str, Encrypted: bool, NumberOfMountTargets: num }),
+    MountTargets: obj({
+      MountTargetId: str, FileSystemId: str, SubnetId: str, AvailabilityZoneName: str, AvailabilityZoneId: str, LifeCycleState: str,
+      IpAddress: str, NetworkInterfaceId: str, VpcId: str, OwnerId: str,
+    }),
+    MountTargetSecurityGroups: obj({ MountTargetId: str, SecurityGroups: strings }),
+    AccessPoints: obj({ AccessPointId: str, AccessPointArn: str, FileSystemId: str, Name: str, LifeCycleState: str, RootDirectory: obj({ Path: str }) }),
+    FileSystemPolicies: obj({ FileSystemId: str, Policy: str }),
+  },
 };
+
+const TOP_LEVEL = ["format", "region", "accountId", "capturedAt", "description", ...Object.keys(collections), "errors"];
+
+/** The defined key `key` most likely meant, for a key the format does not define. */
+function meant(key: string, keys: string[]): string {
+  const near = closestMatch(key, keys, { maxDistance: Math.max(2, Math.floor(key.length / 3)) }) ?? keys.find((k) => k.toLowerCase() === key.toLowerCase());
+  return near ? `did you mean ${near}?` : `the keys are ${keys.join(", ")}`;
+}
+
+/**
+ * A field of an AWS item that is a near miss of a field ecs-doctor reads, and
+ * so a typo rather than one of the many fields AWS has that ecs-doctor does not
+ * read: at most 2 edits away (1 for names of 5 letters or fewer), the field it
+ * misses absent, and not that field with more letters before or after it (AWS's
+ * `AvailabilityZoneId` beside `AvailabilityZone`).
+ */
+function nearMiss(key: string, item: Record<string, unknown>, fields: string[]): string | undefined {
+  for (const field of fields) {
+    if (item[field] !== undefined && item[field] !== null) continue;
+    if (field.includes(key) || key.includes(field)) continue;
+    const max = field.length <= 5 ? 1 : 2;
+    if (leven(key, field, { maxDistance: max + 1 }) <= max || key.toLowerCase() === field.toLowerCase()) return field;
+  }
+  return undefined;
+}
 
 function typeName(v: unknown): string {
   if (v === null) return "null";
@@ -167,6 +224,12 @@ function check(value: unknown, shape: Shape, path: string): string | undefined {
     const p = check(rec[k], s, `${path}.${k}`);
     if (p) return p;
   }
+  const fields = Object.keys(shape.object);
+  for (const k of Object.keys(rec)) {
+    if (k in shape.object) continue;
+    const field = nearMiss(k, rec, fields);
+    if (field) return `${path}.${k} is not a field ecs-doctor reads: did you mean ${field}?`;
+  }
   return undefined;
 }
 
@@ -174,6 +237,9 @@ function check(value: unknown, shape: Shape, path: string): string | undefined {
 export function validateSnapshot(data: unknown): string | undefined {
   if (typeof data !== "object" || data === null || Array.isArray(data)) return `the top level should be an object, not ${typeName(data)}`;
   const d = data as Record<string, unknown>;
+  for (const k of Object.keys(d)) {
+    if (!TOP_LEVEL.includes(k)) return `$.${k} is not a key of ecs-doctor-snapshot/1: ${meant(k, TOP_LEVEL)}`;
+  }
   if (d.format !== "ecs-doctor-snapshot/1") return `$.format should be "ecs-doctor-snapshot/1", not ${JSON.stringify(d.format) ?? "absent"}`;
   if (typeof d.region !== "string" || !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(d.region)) return `$.region should be a region name such as "us-east-1", not ${JSON.stringify(d.region) ?? "absent"}`;
   if (typeof d.accountId !== "string") return `$.accountId should be a string, not ${typeName(d.accountId)}`;
@@ -184,6 +250,9 @@ export function validateSnapshot(data: unknown): string | undefined {
     const s = d[service];
     if (s === undefined || s === null) continue;
     if (typeof s !== "object" || Array.isArray(s)) return `$.${service} should be an object, not ${typeName(s)}`;
+    for (const k of Object.keys(s)) {
+      if (!(k in fields)) return `$.${service}.${k} is not a collection of ecs-doctor-snapshot/1: ${meant(k, Object.keys(fields))}`;
+    }
     for (const [key, item] of Object.entries(fields)) {
       const c = (s as Record<string, unknown>)[key];
       if (c === undefined || c === null) continue;

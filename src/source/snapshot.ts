@@ -1,5 +1,7 @@
 import { readFile } from "node:fs/promises";
 import type {
+  AliasListEntry, KeyMetadata, KeyPolicy, LogGroup,
+  AccessPointDescription, FileSystemDescription, FileSystemPolicy, MountTargetDescription, MountTargetSecurityGroups,
   ContainerInstance, DhcpOptions, EgressOnlyInternetGateway, Image, ImageDetail, Instance, InstanceProfile,
   InternetGateway, ManagedPrefixList, NatGateway, NetworkAcl, NetworkInterface, ParameterMetadata,
   PullThroughCacheRule, Repository, RepositoryPolicy, Role, RouteTable, SecretMetadata, SecurityGroup, Service,
@@ -52,6 +54,15 @@ export interface Snapshot {
   iam?: { Roles?: Role[]; InstanceProfiles?: InstanceProfile[] };
   secretsmanager?: { secrets?: SecretMetadata[] };
   ssm?: { Parameters?: ParameterMetadata[] };
+  logs?: { logGroups?: LogGroup[] };
+  kms?: { KeyPolicies?: KeyPolicy[]; Keys?: KeyMetadata[]; Aliases?: AliasListEntry[] };
+  efs?: {
+    FileSystems?: FileSystemDescription[];
+    MountTargets?: MountTargetDescription[];
+    MountTargetSecurityGroups?: MountTargetSecurityGroups[];
+    AccessPoints?: AccessPointDescription[];
+    FileSystemPolicies?: FileSystemPolicy[];
+  };
   errors?: SnapshotError[];
 }
 
@@ -86,6 +97,48 @@ export function parseSnapshot(data: unknown, name = "snapshot"): Snapshot {
   // Validation reads a null field as absent: so must every reader.
   return withoutNullFields(data) as Snapshot;
 }
+
+/** The collection (docs/snapshot-format.md) that stands in for each call. */
+export const COLLECTION_OF_CALL: Record<string, string> = {
+  "ecs:DescribeTasks": "ecs.tasks",
+  "ecs:ListTasks": "ecs.tasks",
+  "ecs:DescribeTaskDefinition": "ecs.taskDefinitions",
+  "ecs:DescribeServices": "ecs.services",
+  "ecs:DescribeContainerInstances": "ecs.containerInstances",
+  "ec2:DescribeSubnets": "ec2.Subnets",
+  "ec2:DescribeVpcs": "ec2.Vpcs",
+  "ec2:DescribeVpcAttribute": "ec2.VpcAttributes",
+  "ec2:DescribeDhcpOptions": "ec2.DhcpOptions",
+  "ec2:DescribeRouteTables": "ec2.RouteTables",
+  "ec2:DescribeInternetGateways": "ec2.InternetGateways",
+  "ec2:DescribeEgressOnlyInternetGateways": "ec2.EgressOnlyInternetGateways",
+  "ec2:DescribeNatGateways": "ec2.NatGateways",
+  "ec2:DescribeVpcEndpoints": "ec2.VpcEndpoints",
+  "ec2:DescribeSecurityGroups": "ec2.SecurityGroups",
+  "ec2:DescribeNetworkAcls": "ec2.NetworkAcls",
+  "ec2:DescribeNetworkInterfaces": "ec2.NetworkInterfaces",
+  "ec2:DescribeInstances": "ec2.Instances",
+  "ec2:DescribeManagedPrefixLists": "ec2.ManagedPrefixLists",
+  "ec2:GetManagedPrefixListEntries": "ec2.ManagedPrefixLists",
+  "ecr:DescribeRepositories": "ecr.repositories",
+  "ecr:DescribeImages": "ecr.imageDetails",
+  "ecr:BatchGetImage": "ecr.images",
+  "ecr:GetRepositoryPolicy": "ecr.repositoryPolicies",
+  "ecr:DescribePullThroughCacheRules": "ecr.pullThroughCacheRules",
+  "iam:GetRole": "iam.Roles",
+  "iam:GetInstanceProfile": "iam.InstanceProfiles",
+  "secretsmanager:DescribeSecret": "secretsmanager.secrets",
+  "ssm:DescribeParameters": "ssm.Parameters",
+  "logs:DescribeLogGroups": "logs.logGroups",
+  "elasticfilesystem:DescribeFileSystems": "efs.FileSystems",
+  "elasticfilesystem:DescribeMountTargets": "efs.MountTargets",
+  "elasticfilesystem:DescribeMountTargetSecurityGroups": "efs.MountTargetSecurityGroups",
+  "elasticfilesystem:DescribeAccessPoints": "efs.AccessPoints",
+  "elasticfilesystem:DescribeFileSystemPolicy": "efs.FileSystemPolicies",
+  "kms:DescribeKey": "kms.Keys",
+  "kms:GetKeyPolicy": "kms.KeyPolicies",
+  "kms:ListAliases": "kms.Aliases",
+};
 
 const DENIED = /AccessDenied|UnauthorizedOperation|NotAuthorized|Forbidden|AuthFailure/i;
 const THROTTLED = /Throttl|RequestLimitExceeded|TooManyRequests|RateExceeded/i;
@@ -140,7 +193,9 @@ export class SnapshotSource implements Source {
 
   private failure(call: string, err: SnapshotError | undefined): Fact<never> {
     if (err) return unknown(whyOf(err.code), call, `${err.code ?? "Error"}: ${err.message ?? ""}`.trim());
-    return unknown("not-captured", call, "the snapshot does not hold this collection");
+    // A gap in the file, said in the file's words: there is no permission to grant.
+    const collection = COLLECTION_OF_CALL[call];
+    return unknown("not-captured", call, collection ? `the snapshot holds no ${collection}` : `the snapshot holds no collection for ${call}`);
   }
 
   /** Reads a collection: a recorded error for these resources wins, then absence. */
@@ -251,6 +306,10 @@ export class SnapshotSource implements Source {
     );
   }
 
+  describeVpcSecurityGroups(vpcId: string): Promise<Fact<SecurityGroup[]>> {
+    return this.read("ec2:DescribeSecurityGroups", this.snapshot.ec2?.SecurityGroups, [vpcId], (items) => items.filter((g) => matchesOrAbsent(g.VpcId, vpcId)));
+  }
+
   describeNetworkAcls(subnetId: string): Promise<Fact<NetworkAcl[]>> {
     return this.read("ec2:DescribeNetworkAcls", this.snapshot.ec2?.NetworkAcls, [subnetId], (items) =>
       items.filter((a) => (a.Associations ?? []).some((x) => x.SubnetId === subnetId)),
@@ -342,6 +401,46 @@ export class SnapshotSource implements Source {
     return unknown("not-captured", "iam:SimulatePrincipalPolicy", "a snapshot is evaluated from its policy documents");
   }
 
+  describeLogGroups(prefix: string, region = this.region): Promise<Fact<LogGroup[]>> {
+    // A log group is in the snapshot's region unless its ARN names another.
+    return this.read("logs:DescribeLogGroups", this.snapshot.logs?.logGroups, [prefix], (items) =>
+      items.filter((g) => (g.logGroupName ?? "").startsWith(prefix) && (arnRegion(g.arn) ?? this.region) === region),
+    );
+  }
+
+  /** The key a key id, key ARN, alias name or alias ARN names, through `kms.Aliases` and `kms.Keys`. */
+  private keyOf(keyId: string, region: string): { id: string; arn?: string } | null {
+    let id = keyId;
+    if (/(?:^|:)alias\//.test(keyId)) {
+      const name = keyId.slice(keyId.indexOf("alias/"));
+      const alias = (this.snapshot.kms?.Aliases ?? []).find((a) => a.AliasName === name && (arnRegion(a.AliasArn) ?? this.region) === region);
+      if (!alias?.TargetKeyId) return null;
+      id = alias.TargetKeyId;
+    }
+    const bare = id.includes(":key/") ? id.slice(id.indexOf(":key/") + 5) : id;
+    const meta = (this.snapshot.kms?.Keys ?? []).find((k) => k.KeyId === bare || same(k.Arn, id));
+    return { id: bare, arn: meta?.Arn ?? (id.startsWith("arn:") ? id : undefined) };
+  }
+
+  getKeyPolicy(keyId: string, region = this.region): Promise<Fact<KeyPolicy | null>> {
+    return this.read("kms:GetKeyPolicy", this.snapshot.kms?.KeyPolicies, [keyId], (items) => {
+      const key = this.keyOf(keyId, region);
+      if (!key) return null;
+      return items.find((p) => same(p.KeyId, key.arn) || p.KeyId === key.id || (p.KeyId ?? "").endsWith(`:key/${key.id}`)) ?? null;
+    });
+  }
+
+  describeKey(keyId: string, region = this.region): Promise<Fact<KeyMetadata | null>> {
+    return this.read("kms:DescribeKey", this.snapshot.kms?.Keys, [keyId], (items) => {
+      const key = this.keyOf(keyId, region);
+      return key ? (items.find((k) => k.KeyId === key.id || same(k.Arn, key.arn)) ?? null) : null;
+    });
+  }
+
+  listAliases(region = this.region): Promise<Fact<AliasListEntry[]>> {
+    return this.read("kms:ListAliases", this.snapshot.kms?.Aliases, [], (items) => items.filter((a) => (arnRegion(a.AliasArn) ?? this.region) === region));
+  }
+
   describeSecret(secretId: string, region = this.region): Promise<Fact<SecretMetadata | null>> {
     // A name is looked up in one region: another region's secret of that name is not it.
     return this.read("secretsmanager:DescribeSecret", this.snapshot.secretsmanager?.secrets, [secretId], (items) =>
@@ -349,9 +448,39 @@ export class SnapshotSource implements Source {
     );
   }
 
-  describeParameters(paramNames: string[], region = this.region): Promise<Fact<ParameterMetadata[]>> {
+  // A snapshot holds shared parameters beside its own (`options.shared` changes nothing here).
+  describeParameters(paramNames: string[], region = this.region, _options?: { shared?: boolean }): Promise<Fact<ParameterMetadata[]>> {
     return this.read("ssm:DescribeParameters", this.snapshot.ssm?.Parameters, paramNames, (items) =>
       items.filter((p) => paramNames.some((n) => (same(p.Name, n) && matchesOrAbsent(arnRegion(p.ARN), region)) || same(p.ARN, n))),
+    );
+  }
+
+  // EFS: the snapshot's region only (the file systems a task definition names are in the task's region).
+
+  describeFileSystems(ids: string[]): Promise<Fact<FileSystemDescription[]>> {
+    return this.read("elasticfilesystem:DescribeFileSystems", this.snapshot.efs?.FileSystems, ids, (items) => items.filter((f) => ids.includes(f.FileSystemId ?? "")));
+  }
+
+  describeMountTargets(fileSystemId: string): Promise<Fact<MountTargetDescription[]>> {
+    return this.read("elasticfilesystem:DescribeMountTargets", this.snapshot.efs?.MountTargets, [fileSystemId], (items) => items.filter((m) => m.FileSystemId === fileSystemId));
+  }
+
+  describeMountTargetSecurityGroups(ids: string[]): Promise<Fact<MountTargetSecurityGroups[]>> {
+    return this.read("elasticfilesystem:DescribeMountTargetSecurityGroups", this.snapshot.efs?.MountTargetSecurityGroups, ids, (items) =>
+      items.filter((m) => ids.includes(m.MountTargetId ?? "")),
+    );
+  }
+
+  describeAccessPoints(ids: string[]): Promise<Fact<AccessPointDescription[]>> {
+    return this.read("elasticfilesystem:DescribeAccessPoints", this.snapshot.efs?.AccessPoints, ids, (items) =>
+      items.filter((a) => ids.some((id) => a.AccessPointId === id || same(a.AccessPointArn, id))),
+    );
+  }
+
+  describeFileSystemPolicy(fileSystemId: string): Promise<Fact<FileSystemPolicy | null>> {
+    // No item for the file system: it has no policy.
+    return this.read("elasticfilesystem:DescribeFileSystemPolicy", this.snapshot.efs?.FileSystemPolicies, [fileSystemId], (items) =>
+      items.find((p) => p.FileSystemId === fileSystemId) ?? null,
     );
   }
 }

@@ -1,5 +1,6 @@
 import type {
-  ContainerInstance, DhcpOptions, EgressOnlyInternetGateway, Image, ImageDetail, Instance, InstanceProfile,
+  AccessPointDescription, AliasListEntry, ContainerInstance, FileSystemDescription, FileSystemPolicy, KeyMetadata, KeyPolicy, LogGroup,
+  MountTargetDescription, MountTargetSecurityGroups, DhcpOptions, EgressOnlyInternetGateway, Image, ImageDetail, Instance, InstanceProfile,
   InternetGateway, ManagedPrefixList, NatGateway, NetworkAcl, NetworkInterface, ParameterMetadata,
   PullThroughCacheRule, Repository, RepositoryPolicy, Role, RouteTable, SecretMetadata, SecurityGroup, Service,
   Subnet, Task, TaskDefinition, Vpc, VpcAttributes, VpcEndpoint,
@@ -16,6 +17,15 @@ export interface SimulationResult {
   decision: string;
   /** Condition keys IAM needed and was not given. */
   missingContextValues: string[];
+  /**
+   * The policies whose statements decided (MatchedStatements): `sourcePolicyId` is a managed
+   * policy's name, or `role_ROLE_POLICY` for an inline one; `sourcePolicyType` e.g. `role`, `aws-managed`.
+   */
+  matchedStatements?: { sourcePolicyId: string; sourcePolicyType?: string }[];
+  /** PermissionsBoundaryDecisionDetail.AllowedByPermissionsBoundary: false when the boundary does not allow it. */
+  allowedByBoundary?: boolean;
+  /** OrganizationsDecisionDetail.AllowedByOrganizations: false when a service control policy does not allow it. */
+  allowedByOrganizations?: boolean;
 }
 
 /**
@@ -74,8 +84,38 @@ export interface Source {
   /** IAM's own evaluation of the role's identity policies and boundary. */
   simulatePrincipalPolicy(roleArn: string, actions: string[], resources: string[]): Promise<Fact<SimulationResult[]>>;
 
+  // CloudWatch Logs and KMS take the region too: a log group is in its awslogs-region, a key in its secret's.
+  /** Log groups whose names start with `prefix` (DescribeLogGroups logGroupNamePrefix); empty when none exists. */
+  describeLogGroups(prefix: string, region?: string): Promise<Fact<LogGroup[]>>;
+  /** The key's policy named `default` (GetKeyPolicy); `keyId` a key id or key ARN, never an alias. */
+  getKeyPolicy(keyId: string, region?: string): Promise<Fact<KeyPolicy | null>>;
+  /** The key's metadata (DescribeKey); `keyId` may be an alias, which it resolves. Null when no such key. */
+  describeKey(keyId: string, region?: string): Promise<Fact<KeyMetadata | null>>;
+  /** Every alias of the region (ListAliases): joins an alias a secret names to its key. */
+  listAliases(region?: string): Promise<Fact<AliasListEntry[]>>;
+
   /** Secret metadata (DescribeSecret); never the value. */
   describeSecret(secretId: string, region?: string): Promise<Fact<SecretMetadata | null>>;
-  /** Parameter metadata (DescribeParameters); never the value. Every name is in `region`. */
-  describeParameters(names: string[], region?: string): Promise<Fact<ParameterMetadata[]>>;
+  /**
+   * Parameter metadata (DescribeParameters); never the value. Every name is in `region`. `shared`:
+   * the names are other accounts' parameter ARNs, which DescribeParameters lists only with its Shared option.
+   */
+  describeParameters(names: string[], region?: string, options?: { shared?: boolean }): Promise<Fact<ParameterMetadata[]>>;
+
+  // ---------- EFS: the file systems the task's volumes name, in the source's region ----------
+  /** The file systems of these ids; one that does not exist is left out (FileSystemNotFound). */
+  describeFileSystems(fileSystemIds: string[]): Promise<Fact<FileSystemDescription[]>>;
+  /** Every mount target of the file system; none when it does not exist. */
+  describeMountTargets(fileSystemId: string): Promise<Fact<MountTargetDescription[]>>;
+  /** The security groups of each mount target; one that does not exist is left out. */
+  describeMountTargetSecurityGroups(mountTargetIds: string[]): Promise<Fact<MountTargetSecurityGroups[]>>;
+  /** The access points of these ids; one that does not exist is left out (AccessPointNotFound). */
+  describeAccessPoints(accessPointIds: string[]): Promise<Fact<AccessPointDescription[]>>;
+  /** The file system's policy; null when it has none (PolicyNotFound) or does not exist. */
+  describeFileSystemPolicy(fileSystemId: string): Promise<Fact<FileSystemPolicy | null>>;
+  /**
+   * Every security group of the VPC (DescribeSecurityGroups by vpc-id): read beside the mount
+   * targets, so that their groups' rules are in hand one round before their ids are.
+   */
+  describeVpcSecurityGroups(vpcId: string): Promise<Fact<SecurityGroup[]>>;
 }

@@ -21,6 +21,7 @@ const NAMES_ITS_RESOURCES = new Set([
   "describeTasks", "describeTaskDefinition", "describeServices", "describeContainerInstances", "describeSubnets", "describeVpcs",
   "describeNetworkInterfaces", "describeInstances", "describeSecurityGroups", "describeRepositories", "batchGetImage",
   "getRepositoryPolicy", "getRole", "getInstanceProfile", "describeSecret", "describeParameters",
+  "describeFileSystems", "describeMountTargetSecurityGroups", "describeAccessPoints", "describeFileSystemPolicy",
 ]);
 
 function outcomeOf(method: string, args: unknown[], f: Fact<unknown>): TraceOutcome {
@@ -40,6 +41,7 @@ function outcomeOf(method: string, args: unknown[], f: Fact<unknown>): TraceOutc
 const OPERATION_OF: Record<string, string> = {
   listStoppedTasks: "ListTasks",
   describeVpcAttributes: "DescribeVpcAttribute",
+  describeVpcSecurityGroups: "DescribeSecurityGroups",
 };
 
 function operationOf(method: string): string {
@@ -54,6 +56,7 @@ export const STAGE_OF_SERVICE: Record<string, string> = {
   iam: "Checking IAM",
   secretsmanager: "Checking secrets",
   ssm: "Checking secrets",
+  elasticfilesystem: "Checking EFS volumes",
 };
 
 export function tracedSource(source: Source, events: TraceEvent[], t0 = performance.now(), onCall?: (service: string, method: string) => void): Source {
@@ -85,6 +88,8 @@ const SERVICE_OF: Record<string, string> = {
   describeTasks: "ecs", listStoppedTasks: "ecs", describeTaskDefinition: "ecs", describeServices: "ecs", describeContainerInstances: "ecs",
   describeRepositories: "ecr", describeImages: "ecr", batchGetImage: "ecr", getRepositoryPolicy: "ecr", describePullThroughCacheRules: "ecr",
   getRole: "iam", getInstanceProfile: "iam", simulatePrincipalPolicy: "iam", describeSecret: "secretsmanager", describeParameters: "ssm",
+  describeFileSystems: "elasticfilesystem", describeMountTargets: "elasticfilesystem", describeMountTargetSecurityGroups: "elasticfilesystem",
+  describeAccessPoints: "elasticfilesystem", describeFileSystemPolicy: "elasticfilesystem",
 };
 
 function serviceOf(method: string): string {

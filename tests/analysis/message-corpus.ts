@@ -943,11 +943,17 @@ export const corpus: CorpusEntry[] = [
     source: "https://github.com/aws-samples/aws-cdk-examples/issues/920",
   },
   {
-    name: "Fargate EFS: mount timed out",
+    name: "EC2 EFS: the volume plugin's mount reset by peer",
     message:
-      "ResourceInitializationError: failed to invoke EFS utils commands to set up EFS volumes: stderr: mount.nfs4: Connection timed out : unsuccessful EFS utils command execution; code: 32",
-    expect: { scope: "init", stage: "efs", kind: "timeout", service: "efs" },
-    source: "EFS utils' mount.nfs4 timeout as reported in aws/efs-utils issues (same wrapper as compose-cli#1490)",
+      "Error response from daemon: create xxxxxxxxxxx: VolumeDriver.Create: mounting volume failed: Mount attempt 1/3 failed due to b'mount.nfs4: Connection reset by peer\\n', wait 1 sec before next attempt. Mount attempt 2/3 failed due to b'mount.nfs4: Connection reset by peer\\n', wait 1 sec before next attempt. b'mount.nfs4: Connection reset by peer'",
+    expect: { scope: "start", stage: "efs", kind: "reset", service: "efs" },
+    source: "https://github.com/aws/efs-utils/issues/32 (ECS task on EC2, from CloudTrail)",
+  },
+  {
+    name: "EFS utils: mount attempt failed due to timeout",
+    message: "Mount attempt 1/3 failed due to timeout after 15 sec, wait 0 sec before next attempt.",
+    expect: { scope: "start", stage: "efs", kind: "timeout", service: "efs" },
+    source: "https://github.com/acantril/learn-cantrill-io-labs/issues/178",
   },
   {
     name: "Fargate EFS: access point root directory missing on the server",

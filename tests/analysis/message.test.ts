@@ -261,6 +261,21 @@ describe("start-up steps other than the pull", () => {
     expect(parseMessage("CannotCreateContainerError: Error response from daemon: no space left on device").scope).toBe("start");
   });
 
+  it.each([
+    ["Timeout waiting for network interface provisioning to complete.", { scope: "start", stage: "network-interface", kind: "timeout" }],
+    [
+      "CannotCreateContainerError: Error response from daemon: failed to mount local volume: mount :/:/var/lib/docker/volumes/ecs-web-1-data/_data, data: addr=10.0.1.5,nfsvers=4.1: connection timed out",
+      { scope: "start", stage: "efs", kind: "timeout" },
+    ],
+    ["ResourceInitializationError: failed to validate logger args: Validation error: The specified log group name is invalid", { scope: "init", stage: "logs", kind: "invalid-parameter" }],
+    [
+      'ResourceInitializationError: failed to validate logger args: create stream has been retried 1 times: failed to create Cloudwatch log stream: RequestError: send request failed caused by: Post "https://logs.us-east-1.amazonaws.com/": dial tcp 10.0.0.5:443: i/o timeout',
+      { scope: "init", stage: "logs", kind: "timeout", service: "logs" },
+    ],
+  ] as const)("reads the step of %s", (message, want) => {
+    expect(parseMessage(message)).toMatchObject(want);
+  });
+
   it("does not read the pull's 'failed to resolve ref' as an EFS name", () => {
     const s = parseMessage("CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref docker.io/library/nginx:latest: failed to do request: Head \"https://registry-1.docker.io/v2/library/nginx/manifests/latest\": dial tcp 54.83.42.45:443: i/o timeout");
     expect(s).toMatchObject({ scope: "pull", kind: "timeout", service: "docker-hub" });

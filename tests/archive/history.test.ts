@@ -8,6 +8,7 @@ import { S3Client } from "@aws-sdk/client-s3";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { type HistoryReport, readHistory } from "../../src/archive/history.js";
+import { history } from "../../src/index.js";
 import { createHandler, type EcsTaskStateChangeEvent } from "../../src/lambda.js";
 import type { Report } from "../../src/model/report.js";
 import { parseSnapshot, type Snapshot, SnapshotSource } from "../../src/source/snapshot.js";
@@ -143,6 +144,15 @@ describe("ecs-doctor history", () => {
     expect(md.stdout).toMatch(/^# ecs-doctor history of `s3:\/\/ecs-doctor-archive\/failures\/`\n/);
     expect(md.stdout).toContain("| `no-route-to-registry` | 3 | api, web | 2026-11-28T09:58:41Z | 2026-11-30T08:00:00Z |");
     expect(md.stdout).toMatch(/## `image-not-found`: /);
+  });
+
+  it("the library's history() gives what `history --output json` prints", async () => {
+    await threeDays();
+    const cli = JSON.parse((await runMain(["history", "--bucket", BUCKET, "--cluster", "prod", "--since", "3650d", "-o", "json"])).stdout) as HistoryReport;
+    const lib = await history({ bucket: BUCKET, cluster: "prod", since: "3650d" });
+    expect(lib.groups).toEqual(cli.groups);
+    expect(lib.archived).toEqual(cli.archived);
+    await expect(history({ bucket: BUCKET, since: "soon" })).rejects.toThrow(/--since takes a duration/);
   });
 
   it("an empty window says what to check, exit 0", async () => {

@@ -66,3 +66,29 @@ describe(ID, () => {
     expect(report.findings.map((f) => f.id)).not.toContain(ID);
   });
 });
+
+// findings.md "Pinned digests": ECS pinned the tag's digest at deployment; the tag moved and the digest is gone.
+describe(`${ID}: a pinned digest`, () => {
+  const GONE = `sha256:${"3".repeat(64)}`;
+  const pinnedMessage = `CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref ${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/web:1.4.2@${GONE}: ${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/web:1.4.2@${GONE}: not found`;
+
+  it("fires when the tag exists but the pinned digest was deleted, and the fix is a new deployment, not a push", async () => {
+    const w = world().withPinnedDigest(GONE).failingWith(pinnedMessage);
+    const [f] = findingsOf(check.check(await evidenceOf(w)));
+    expect(f.evidence.map((x) => `${x.resource}: ${x.fact}`).join("\n")).toContain(`container web: imageDigest: ${GONE} (pinned at deployment)`);
+    expect(f.explanation).toContain(`now points to sha256:${"1".repeat(64)}`);
+    expect(commandsOf(f)).toContain("aws ecs update-service --region us-east-1 --cluster prod --service web --force-new-deployment");
+    expect(commandsOf(f)).not.toContain("docker push");
+    expect((await rankedIds(w))[0]).toBe(ID);
+  });
+
+  it("does not fire when the pinned digest still exists", async () => {
+    const w = world().withPinnedDigest(`sha256:${"1".repeat(64)}`).failingWith(MESSAGES.timeout);
+    expect(check.check(await evidenceOf(w)).status).toBe("pass");
+  });
+
+  it("does not take the digest for pinned with versionConsistency disabled", async () => {
+    const w = world().withPinnedDigest(GONE, "disabled").failingWith(MESSAGES.timeout);
+    expect(check.check(await evidenceOf(w)).status).toBe("pass");
+  });
+});

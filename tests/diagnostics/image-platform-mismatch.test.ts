@@ -22,6 +22,18 @@ describe(ID, () => {
     expect((await rankedIds(w))[0]).toBe(ID);
   });
 
+  it("is skipped, never passed, when ecr:DescribeImages and ecr:BatchGetImage are both denied", async () => {
+    const w = world().withImageIndex("linux/amd64").withRuntimePlatform("ARM64")
+      .denied("ecr:DescribeImages", ["ecr", "imageDetails"]).denied("ecr:BatchGetImage", ["ecr", "images"]);
+    const r = check.check(await evidenceOf(w));
+    expect(r.status).toBe("skip");
+    expect(r.status === "skip" && r.unknown?.call).toBe("ecr:BatchGetImage");
+  });
+
+  it("does not judge an image that does not exist (image-not-found's case)", async () => {
+    expect(check.check(await evidenceOf(world().withoutImage())).status).toBe("n/a");
+  });
+
   it("takes X86_64 for a Fargate task without runtimePlatform", async () => {
     const [f] = findingsOf(check.check(await evidenceOf(world().withImageIndex("linux/arm64/v8").failingWith(MSG.noAmd64))));
     expect(evidenceOfFinding(f)).toContain("defaults to X86_64");

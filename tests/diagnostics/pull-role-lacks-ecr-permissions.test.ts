@@ -137,6 +137,52 @@ describe(ID, () => {
     });
   });
 
+  describe("IAM's decision and the documents together: the why from both", () => {
+    const ecrActions = (action: string) => action.startsWith("ecr:");
+
+    it("a boundary that allows only s3:*: IAM's implicit deny with its boundary detail says to fix the boundary, not to attach the policy the role has", async () => {
+      const boundary = `arn:aws:iam::${ACCOUNT}:policy/s3-only`;
+      const w = world().withBoundary(allowS3Only, boundary).failingWith(MESSAGES.accessDenied);
+      const { evidence } = await diagnoseWithSimulation(w, (action) =>
+        ecrActions(action) ? { decision: "implicitDeny", allowedByBoundary: false, matchedStatements: [] } : "allowed");
+      const [f] = findingsOf(check.check(evidence));
+      expect(f.fixes[0].summary).toMatch(new RegExp(`^Add .* to the permissions boundary ${boundary}`));
+      expect(commandsOf(f)).toContain(`--policy-arn ${boundary}`);
+      expect(commandsOf(f)).not.toContain("attach-role-policy");
+      expect(evidenceOfFinding(f)).toContain("not by the permissions boundary");
+    });
+
+    it("IAM's boundary detail alone, when the documents could not be read, still says the boundary", async () => {
+      const boundary = `arn:aws:iam::${ACCOUNT}:policy/unread`;
+      const w = world().withBoundary(undefined, boundary).failingWith(MESSAGES.accessDenied);
+      const { evidence } = await diagnoseWithSimulation(w, (action) =>
+        ecrActions(action) ? { decision: "implicitDeny", allowedByBoundary: false } : "allowed");
+      const [f] = findingsOf(check.check(evidence));
+      expect(f.fixes[0].summary).toContain(`to the permissions boundary ${boundary}`);
+    });
+
+    it("an explicit Deny names the policy and its statement (IAM's matched statement, the document's Sid), once", async () => {
+      const w = world().withInlinePolicy(denyBatchGetImage, "deny-pull").failingWith(MESSAGES.accessDenied);
+      const { evidence } = await diagnoseWithSimulation(w, (action) =>
+        action === "ecr:BatchGetImage"
+          ? { decision: "explicitDeny", matchedStatements: [{ sourcePolicyId: "role_ecsTaskExecutionRole_deny-pull", sourcePolicyType: "role" }] }
+          : "allowed");
+      const [f] = findingsOf(check.check(evidence));
+      const text = evidenceOfFinding(f);
+      expect(text).toContain('explicitly denied by policy "deny-pull" (Sid "NoPull")');
+      expect(text).not.toMatch(/SimulatePrincipalPolicy\) \(iam:SimulatePrincipalPolicy/);
+      expect(commandsOf(f)).toContain("aws iam get-role-policy --role-name ecsTaskExecutionRole --policy-name deny-pull");
+    });
+
+    it("an explicit Deny in a policy the documents do not show is named as IAM names it", async () => {
+      const { evidence } = await diagnoseWithSimulation(world().failingWith(MESSAGES.accessDenied), (action) =>
+        action === "ecr:BatchGetImage" ? { decision: "explicitDeny", matchedStatements: [{ sourcePolicyId: "NoEcrAnywhere", sourcePolicyType: "user-managed" }] } : "allowed");
+      const [f] = findingsOf(check.check(evidence));
+      expect(evidenceOfFinding(f)).toContain('explicitly denied by policy "NoEcrAnywhere"');
+      expect(evidenceOfFinding(f)).not.toContain("an explicit Deny (iam:SimulatePrincipalPolicy)");
+    });
+  });
+
   describe("EC2 without an execution role: the instance role pulls", () => {
     it("passes with AmazonEC2ContainerServiceforEC2Role", async () => {
       const e = await evidenceOf(world().onEc2().withoutExecutionRoleArn());

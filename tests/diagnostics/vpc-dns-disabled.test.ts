@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import d from "../../diagnostics/vpc-dns-disabled.js";
-import { diagnoseSnapshot, evidenceOf, rankedIds, world } from "../fixtures/world.js";
+import { diagnoseSnapshot, EFS_MESSAGES, evidenceOf, rankedIds, world } from "../fixtures/world.js";
 import { DNS_MESSAGE } from "../fixtures/network.js";
 
 describe("vpc-dns-disabled", () => {
@@ -41,6 +41,15 @@ describe("vpc-dns-disabled", () => {
 
   it("does not fire when both attributes are on", async () => {
     expect(d.check(await evidenceOf(world().privateWithEndpoints("ecr.api", "ecr.dkr", "s3"))).status).toBe("pass");
+  });
+
+  it("fires when enableDnsHostnames is off and the task mounts an EFS file system by name, not efs-mount-target-missing", async () => {
+    const w = world().withEfs().failingWith(EFS_MESSAGES.resolve).withVpcDns({ EnableDnsHostnames: false });
+    expect(await rankedIds(w)).toEqual(["vpc-dns-disabled"]);
+    const r = d.check(await evidenceOf(w));
+    expect(r.status === "fail" && r.findings[0].title).toBe("VPC vpc-0aaa has enableDnsHostnames off, so EFS file system fs-0data cannot be mounted by name");
+    // The near miss: the same volume, DNS on.
+    expect(d.check(await evidenceOf(world().withEfs().failingWith(EFS_MESSAGES.resolve))).status).toBe("pass");
   });
 
   it("is skipped when the VPC's attributes could not be read", async () => {

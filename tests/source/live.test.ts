@@ -315,6 +315,33 @@ describe("joins and reshapes", () => {
     });
   });
 
+  it("keeps what decided: the matched statements, the boundary's and the organization's detail", async () => {
+    m.iam.on(SimulatePrincipalPolicyCommand).resolves({
+      EvaluationResults: [
+        {
+          EvalActionName: "ecr:GetAuthorizationToken", EvalResourceName: "*", EvalDecision: "implicitDeny", MatchedStatements: [],
+          PermissionsBoundaryDecisionDetail: { AllowedByPermissionsBoundary: false }, OrganizationsDecisionDetail: { AllowedByOrganizations: true },
+        },
+        {
+          EvalActionName: "ecr:BatchGetImage", EvalResourceName: "*", EvalDecision: "explicitDeny",
+          ResourceSpecificResults: [{
+            EvalResourceName: "arn:aws:ecr:us-east-1:123456789012:repository/web", EvalResourceDecision: "explicitDeny",
+            MatchedStatements: [{ SourcePolicyId: "role_exec_deny-pull", SourcePolicyType: "role", StartPosition: { Line: 1, Column: 40 } }],
+          }],
+        },
+      ],
+      IsTruncated: false,
+    });
+    const fact = await (await live()).simulatePrincipalPolicy("arn:aws:iam::123456789012:role/exec", ["ecr:GetAuthorizationToken", "ecr:BatchGetImage"], ["*"]);
+    expect(fact.state === "known" && fact.value).toEqual([
+      { action: "ecr:GetAuthorizationToken", resource: "*", decision: "implicitDeny", missingContextValues: [], allowedByBoundary: false, allowedByOrganizations: true },
+      {
+        action: "ecr:BatchGetImage", resource: "arn:aws:ecr:us-east-1:123456789012:repository/web", decision: "explicitDeny", missingContextValues: [],
+        matchedStatements: [{ sourcePolicyId: "role_exec_deny-pull", sourcePolicyType: "role" }],
+      },
+    ]);
+  });
+
   it("keeps only metadata of secrets and parameters", async () => {
     m.secretsManager.on(DescribeSecretCommand).resolves({ ARN: "arn:s", Name: "db", KmsKeyId: "k", Description: "not wanted", Tags: [] });
     m.ssm.on(DescribeParametersCommand).resolves({ Parameters: [{ Name: "/app/db", ARN: "arn:p", Type: "SecureString", KeyId: "alias/aws/ssm", Tier: "Standard" }] });
@@ -396,7 +423,7 @@ describe("region", () => {
     expect((await createLiveSource({ region: "us-west-2", profile: "dev", regionHint: "ap-south-1" })).region).toBe("us-west-2");
   });
 
-  it("gives every client one config: region, profile, adaptive retries, user agent", async () => {
+  it("gives every client one config: region, profile, the standard retry with bounded attempts, user agent", async () => {
     const dir = isolateFromUserConfig();
     writeFileSync(join(dir, "config"), "[profile dev]\nregion = eu-west-3\n");
     const source = await createLiveSource({ profile: "dev" });
@@ -406,8 +433,8 @@ describe("region", () => {
         region: () => Promise<string>; maxAttempts: () => Promise<number>; retryStrategy: () => Promise<{ mode: string }>; profile?: string; customUserAgent?: unknown;
       };
       expect(await config.region()).toBe("eu-west-3");
-      expect(await config.maxAttempts()).toBe(5);
-      expect((await config.retryStrategy()).mode).toBe("adaptive");
+      expect(await config.maxAttempts()).toBe(4);
+      expect((await config.retryStrategy()).mode).toBe("standard");
       expect(config.profile).toBe("dev");
       expect(JSON.stringify(config.customUserAgent)).toContain("ecs-doctor");
     }
@@ -469,6 +496,37 @@ describe("against a local endpoint (real SDK clients)", () => {
       res.end("<Response><Errors><Error><Code>UnauthorizedOperation</Code><Message>You are not authorized to perform this operation.</Message></Error></Errors><RequestID>r1</RequestID></Response>");
     };
     expect(await (await live()).describeVpcEndpoints("vpc-1")).toMatchObject({ state: "unknown", why: "denied", call: "ec2:DescribeVpcEndpoints" });
+  });
+
+  it("retries a throttled request with the standard retry: 12 calls throttled once each answer within a second", async () => {
+    // The adaptive retry mode, once throttled, rate-limits every later request of the client: 5 to 6 s here.
+    const seen = new Set<string>();
+    reply = (_req, body, res) => {
+      const first = !seen.has(body);
+      seen.add(body);
+      if (first) {
+        res.writeHead(400, { "content-type": "text/xml" });
+        res.end("<Response><Errors><Error><Code>RequestLimitExceeded</Code><Message>Request limit exceeded.</Message></Error></Errors><RequestID>r1</RequestID></Response>");
+        return;
+      }
+      res.writeHead(200, { "content-type": "text/xml" });
+      res.end(`<DescribeRouteTablesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r2</requestId><routeTableSet/></DescribeRouteTablesResponse>`);
+    };
+    const source = await live();
+    const t0 = Date.now();
+    const facts = await Promise.all(Array.from({ length: 12 }, (_, i) => source.describeRouteTables(`vpc-${i}`)));
+    expect(facts.every((f) => f.state === "known")).toBe(true);
+    expect(requests).toHaveLength(24);
+    expect(Date.now() - t0).toBeLessThan(1_000);
+  });
+
+  it("gives up on a call throttled every time after 4 attempts, as throttled", async () => {
+    reply = (_req, _body, res) => {
+      res.writeHead(400, { "content-type": "text/xml" });
+      res.end("<Response><Errors><Error><Code>RequestLimitExceeded</Code><Message>Request limit exceeded.</Message></Error></Errors><RequestID>r1</RequestID></Response>");
+    };
+    expect(await (await live()).describeRouteTables("vpc-1")).toMatchObject({ state: "unknown", why: "throttled", call: "ec2:DescribeRouteTables" });
+    expect(requests).toHaveLength(4);
   });
 
   it("aborts a real request that never answers", async () => {

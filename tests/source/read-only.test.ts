@@ -7,7 +7,10 @@ import { join } from "node:path";
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { ECRClient } from "@aws-sdk/client-ecr";
 import { ECSClient } from "@aws-sdk/client-ecs";
+import { EFSClient } from "@aws-sdk/client-efs";
 import { IAMClient } from "@aws-sdk/client-iam";
+import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
+import { KMSClient } from "@aws-sdk/client-kms";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SSMClient } from "@aws-sdk/client-ssm";
 import { STSClient } from "@aws-sdk/client-sts";
@@ -91,7 +94,8 @@ describe("read-only, in the source", () => {
 describe("read-only, in what is sent", () => {
   const stubs = [
     mockClient(ECSClient), mockClient(EC2Client), mockClient(ECRClient), mockClient(IAMClient), mockClient(STSClient),
-    mockClient(SecretsManagerClient), mockClient(SSMClient),
+    mockClient(SecretsManagerClient), mockClient(SSMClient), mockClient(CloudWatchLogsClient), mockClient(KMSClient),
+    mockClient(SecretsManagerClient), mockClient(SSMClient), mockClient(EFSClient),
   ] as const;
   const doc = encodeURIComponent(JSON.stringify({ Version: "2012-10-17", Statement: [] }));
 
@@ -153,6 +157,16 @@ describe("read-only, in what is sent", () => {
       simulatePrincipalPolicy: (s) => s.simulatePrincipalPolicy("arn:aws:iam::123456789012:role/r", ["ecr:BatchGetImage"], ["*"]),
       describeSecret: (s) => s.describeSecret("db"),
       describeParameters: (s) => s.describeParameters(["/db"]),
+      describeLogGroups: (s) => s.describeLogGroups("/ecs/web"),
+      getKeyPolicy: (s) => s.getKeyPolicy("arn:aws:kms:us-east-1:123456789012:key/k1"),
+      describeKey: (s) => s.describeKey("alias/app"),
+      listAliases: (s) => s.listAliases(),
+      describeVpcSecurityGroups: (s) => s.describeVpcSecurityGroups("vpc-1"),
+      describeFileSystems: (s) => s.describeFileSystems(["fs-1"]),
+      describeMountTargets: (s) => s.describeMountTargets("fs-1"),
+      describeMountTargetSecurityGroups: (s) => s.describeMountTargetSecurityGroups(["fsmt-1"]),
+      describeAccessPoints: (s) => s.describeAccessPoints(["fsap-1"]),
+      describeFileSystemPolicy: (s) => s.describeFileSystemPolicy("fs-1"),
     };
     const facts = await Promise.all(Object.values(run).map((fn) => fn(source)));
     // Every method answered (a fact or the account), none threw.
@@ -161,7 +175,8 @@ describe("read-only, in what is sent", () => {
     const sent = new Set(stubs.flatMap((stub) => stub.calls().map((call) => (call.args[0] as object).constructor.name)));
     expect([...sent].filter((c) => !readOnly(c))).toEqual([]);
     // The run reached every command the live source can send.
-    const imported = sdkFiles().find((f) => f.file === "source/live.ts")?.imported ?? [];
+    // The live source's reads: live.ts and the files it loads on first use (live-efs.ts).
+    const imported = sdkFiles().filter((f) => /^source\/live(-[a-z]+)?\.ts$/.test(f.file)).flatMap((f) => f.imported);
     expect([...sent].sort()).toEqual([...new Set(imported)].sort());
   });
 });

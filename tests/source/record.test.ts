@@ -116,7 +116,7 @@ describe("ecs-doctor record", () => {
     const dir = mkdtempSync(join(tmpdir(), "ecs-doctor-record-"));
     const file = join(dir, "case.json");
     const run = (...args: string[]) => spawnSync(process.execPath, ["bin/ecs-doctor.js", ...args], { encoding: "utf8" });
-    const rec = run("record", "--snapshot", "demos/endpoints-without-s3.json", "--redact", "-o", file);
+    const rec = run("record", "--snapshot", "demos/endpoints-without-s3.json", "--redact", "--out", file);
     expect(rec.status).toBe(0);
     expect(rec.stdout).toBe("");
     expect(rec.stderr).toMatch(/Diagnosis: vpc-endpoint-missing \(error\)/);

@@ -121,7 +121,7 @@ describe("live: which client serves which region", () => {
     expect(internals.client("ecr", AWAY)).toBe(away);
     const config = away.config as unknown as { region: () => Promise<string>; maxAttempts: () => Promise<number>; customUserAgent?: unknown };
     expect(await config.region()).toBe(AWAY);
-    expect(await config.maxAttempts()).toBe(5);
+    expect(await config.maxAttempts()).toBe(4);
     expect(JSON.stringify(config.customUserAgent)).toContain("ecs-doctor");
     expect(await (internals.client("ecr", HOME).config.region as () => Promise<string>)()).toBe(HOME);
   });

@@ -63,7 +63,8 @@ describe("validateSnapshot", () => {
     expect(() => parseSnapshot(data)).toThrow(message);
   });
 
-  it("accepts the contract's example and keeps unknown fields", () => {
-    expect(validateSnapshot({ ...world().build(), somethingNew: { a: 1 } })).toBeUndefined();
+  it("keeps unknown fields inside AWS's items, but refuses a top-level key the format does not define", () => {
+    expect(validateSnapshot(world().mutate((s) => { (s.ecs!.tasks![0] as Record<string, unknown>).somethingNew = { a: 1 }; }).build())).toBeUndefined();
+    expect(validateSnapshot({ ...world().build(), somethingNew: { a: 1 } })).toMatch(/^\$\.somethingNew is not a key of ecs-doctor-snapshot\/1/);
   });
 });

@@ -36,7 +36,7 @@ describe("diagnose, record and replay, as processes", () => {
     expect(liveReport.source).toMatchObject({ kind: "live", region: REGION });
 
     const file = join(TMP, "wire-record.json");
-    const recorded = await cli(["record", task, "-o", file]);
+    const recorded = await cli(["record", task, "--out", file]);
     expect(recorded.code, recorded.stderr).toBe(0);
     const text = readFileSync(file, "utf8");
     // moto gaps: ecr:DescribePullThroughCacheRules and iam:SimulatePrincipalPolicy answer 500

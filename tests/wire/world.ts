@@ -9,9 +9,11 @@
 // 123456789012.dkr.ecr.us-east-1.amazonaws.com/web:1.4.2, which exists, with
 // execution role ecsTaskExecutionRole (trusts ecs-tasks.amazonaws.com, has
 // AmazonECSTaskExecutionRolePolicy).
-import { EC2Client, AllocateAddressCommand, AssociateRouteTableCommand, AttachInternetGatewayCommand, CreateInternetGatewayCommand, CreateNatGatewayCommand, CreateRouteCommand, CreateRouteTableCommand, CreateSecurityGroupCommand, CreateSubnetCommand, CreateVpcCommand, ModifyVpcAttributeCommand, DeleteRouteCommand, AuthorizeSecurityGroupIngressCommand, CreateVpcEndpointCommand } from "@aws-sdk/client-ec2";
+import { EC2Client, AllocateAddressCommand, AssociateRouteTableCommand, AttachInternetGatewayCommand, CreateInternetGatewayCommand, CreateNatGatewayCommand, CreateRouteCommand, CreateRouteTableCommand, CreateSecurityGroupCommand, CreateSubnetCommand, CreateVpcCommand, ModifyVpcAttributeCommand, DeleteRouteCommand, AuthorizeSecurityGroupIngressCommand, CreateVpcEndpointCommand, DeleteNetworkInterfaceCommand, RunInstancesCommand } from "@aws-sdk/client-ec2";
+import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
+import { EFSClient } from "@aws-sdk/client-efs";
 import { ECRClient, CreateRepositoryCommand, PutImageCommand } from "@aws-sdk/client-ecr";
-import { ECSClient, CreateClusterCommand, CreateServiceCommand, type ContainerDefinition, RegisterTaskDefinitionCommand, RunTaskCommand, StopTaskCommand, type RegisterTaskDefinitionCommandInput } from "@aws-sdk/client-ecs";
+import { ECSClient, CreateClusterCommand, CreateServiceCommand, type ContainerDefinition, RegisterContainerInstanceCommand, RegisterTaskDefinitionCommand, RunTaskCommand, StopTaskCommand, type RegisterTaskDefinitionCommandInput } from "@aws-sdk/client-ecs";
 import { IAMClient, AttachRolePolicyCommand, CreateRoleCommand } from "@aws-sdk/client-iam";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SSMClient } from "@aws-sdk/client-ssm";
@@ -50,6 +52,12 @@ export function clients(credentials = { accessKeyId: "AKIAWIRETEST", secretAcces
     sts: new STSClient(config), secretsManager: new SecretsManagerClient(config), ssm: new SSMClient(config),
   };
 }
+
+const testConfig = () => ({ region: REGION, endpoint: motoUrl(), credentials: { accessKeyId: "AKIAWIRETEST", secretAccessKey: "wire-test-secret" } });
+
+/** moto's EFS and CloudWatch Logs, with the test's keys (apart from `clients()`: only some worlds need them). */
+export const efs = () => new EFSClient(testConfig());
+export const logs = () => new CloudWatchLogsClient(testConfig());
 
 export function motoUrl(): string {
   const url = process.env.AWS_ENDPOINT_URL;
@@ -104,6 +112,8 @@ export interface TaskOptions {
   reason: string;
   subnet?: string;
   securityGroups?: string[];
+  /** Keep the task's network interface (AWS deletes it once the task stops; a diagnosis soon after may still see it). */
+  keepEni?: boolean;
   /** Started by service "web" (its networkConfiguration says assignPublicIp), else a standalone run-task. */
   service?: string | null;
   taskDefinition?: string;
@@ -206,6 +216,32 @@ export class World {
     return { endpoints, securityGroup };
   }
 
+  /**
+   * An EC2 container instance of the cluster: an instance (any AMI id: moto does not
+   * check it) in `subnet` with `instanceProfile`, registered with ECS.
+   * moto gap: its container instance carries no ecs.subnet-id, ecs.vpc-id or
+   * ecs.cpu-architecture attribute (AWS sets them:
+   * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-placement-constraints.html),
+   * so the tool finds the subnet through ec2:DescribeInstances.
+   */
+  async containerInstance(subnet: string, instanceProfile?: string): Promise<{ instanceId: string; containerInstanceArn: string }> {
+    const instance = (await this.c.ec2.send(new RunInstancesCommand({
+      ImageId: "ami-0123456789abcdef0", InstanceType: "t3.medium", MinCount: 1, MaxCount: 1, SubnetId: subnet, SecurityGroupIds: [this.securityGroup],
+      ...(instanceProfile ? { IamInstanceProfile: { Name: instanceProfile } } : {}),
+    }))).Instances![0];
+    const registered = await this.c.ecs.send(new RegisterContainerInstanceCommand({
+      cluster: this.cluster, instanceIdentityDocument: JSON.stringify({ instanceId: instance.InstanceId, region: REGION, accountId: ACCOUNT }),
+    }));
+    return { instanceId: instance.InstanceId!, containerInstanceArn: registered.containerInstance!.containerInstanceArn! };
+  }
+
+  /** Runs a task of `taskDefinition` on the cluster's container instances (EC2 launch type) and stops it with `reason`. */
+  async failEc2Task(taskDefinition: string, reason: string): Promise<string> {
+    const task = (await this.c.ecs.send(new RunTaskCommand({ cluster: this.cluster, taskDefinition, launchType: "EC2", count: 1 }))).tasks![0];
+    await this.c.ecs.send(new StopTaskCommand({ cluster: this.cluster, task: task.taskArn, reason }));
+    return task.taskArn!;
+  }
+
   /** Registers a revision of "web" (or another family); `change` edits the healthy definition. */
   async taskDefinition(change: (d: RegisterTaskDefinitionCommandInput & { containerDefinitions: ContainerDefinition[] }) => void = () => {}): Promise<string> {
     const input = {
@@ -235,6 +271,12 @@ export class World {
       networkConfiguration: { awsvpcConfiguration: { subnets: [opts.subnet ?? this.privateSubnet], securityGroups: opts.securityGroups ?? [this.securityGroup] } },
     }))).tasks![0];
     await ecs.send(new StopTaskCommand({ cluster: opts.cluster ?? this.cluster, task: task.taskArn, reason: opts.reason }));
+    // AWS deletes a stopped task's network interface (its attachment turns DELETED:
+    // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-task-networking.html);
+    // moto keeps both, the interface in-use and the attachment ATTACHED. Deleting the
+    // interface gives the tool what AWS gives it: an attachment naming an interface that is gone.
+    const eni = task.attachments?.[0]?.details?.find((d) => d.name === "networkInterfaceId")?.value;
+    if (eni && !opts.keepEni) await this.c.ec2.send(new DeleteNetworkInterfaceCommand({ NetworkInterfaceId: eni }));
     return task.taskArn!;
   }
 }
