@@ -68,7 +68,29 @@ export default defineDiagnostic({
     for (const v of volumes) {
       const access = v.access;
       if (!access) continue;
-      if (access.state !== "known") return skip(`cannot read the file system policy of ${v.fileSystemId}: ${unknownReason(access)}`, access);
+      if (access.state !== "known") {
+        // The message shows EFS refused the mount, and nothing readable contradicts it: the cause stands, unread parts named.
+        const refusal = efsFailure(e, v);
+        if (refusal?.signals.kind !== "access-denied") return skip(`cannot read the file system policy of ${v.fileSystemId}: ${unknownReason(access)}`, access);
+        findings.push({
+          severity: "error",
+          certainty: "message",
+          container: mountingContainer(v),
+          title: `EFS refused to let the task mount ${v.fileSystemId} (its policy could not be read)`,
+          explanation:
+            `The message shows the mount refused by the server (access denied while mounting), and the path to the mount target is not what failed. ` +
+            `Whether ${v.fileSystemId}'s file system policy or the task role is the reason could not be checked: ${unknownReason(access)}. ` +
+            `Check the policy: with IAM authorization the task role (not the execution role) needs elasticfilesystem:ClientMount; a policy requiring aws:SecureTransport needs transitEncryption ENABLED; a policy that grants only IAM principals needs IAM authorization ENABLED.` +
+            messageNote(e, v),
+          evidence: [volumeEvidence(e, v), { resource: v.fileSystemId, fact: `file system policy not read: ${unknownReason(access)}` }],
+          fixes: [{
+            summary: `Read ${v.fileSystemId}'s policy and compare it with the volume's authorizationConfig and transitEncryption.`,
+            commands: [`aws efs describe-file-system-policy --region ${e.region} --file-system-id ${v.fileSystemId}`],
+            docs: [EFS_DOCS.iamAccess, EFS_DOCS.encryptionInTransit],
+          }],
+        });
+        continue;
+      }
       const a = access.value;
       const refused = a.answers.filter((x) => denied(x.decision));
       if (refused.length === 0) {

@@ -38,6 +38,17 @@ export default defineDiagnostic({
     if (!subnet) return notApplicable;
     const free = subnet.AvailableIpAddressCount;
     // Read after the failure: 0 confirms it; a few free now do not refute a message that names the subnet (tasks stopped since).
+    // A task whose interface was created got its address: a subnet full now only threatens the next ones.
+    if (!said && free === 0 && where.interfaceCreated) {
+      const draft = exhausted(e, where.subnetId, free, undefined, subnet.CidrBlock, subnet.VpcId, subnet.AvailabilityZone);
+      return fail({
+        ...draft,
+        severity: "warning",
+        certainty: "possible",
+        title: `Subnet ${where.subnetId} has no free IP address now: the next tasks placed there will not start`,
+        explanation: `This task's network interface was created, so it did not fail for want of an address; but ${draft.explanation.charAt(0).toLowerCase()}${draft.explanation.slice(1)}`,
+      });
+    }
     if (said || free === 0) return fail(exhausted(e, where.subnetId, free, said?.message, subnet.CidrBlock, subnet.VpcId, subnet.AvailabilityZone));
     // DescribeSubnets always answers the count; only a hand-written snapshot leaves it out, and then there is nothing to judge.
     return free === undefined ? notApplicable : pass();

@@ -5,6 +5,7 @@
 
 import { DIAGNOSTICS } from "../diagnostics/index.js";
 import { whyStopped } from "../diagnostics/not-a-pull-failure.js";
+import ipaddr from "ipaddr.js";
 import { type FailureKind, type MessageSignals, parseMessage } from "./analysis/message.js";
 import type { FindingId, Fix, Severity } from "./diagnostic.js";
 import {
@@ -145,8 +146,25 @@ export function suggestionsFor(s: MessageSignals, message = ""): Suggestion[] {
 
 type Add = (id: FindingId, confidence: number, why: string, severity?: Severity, fix?: Fix, title?: string) => void;
 
+/** How the address a request went to places it: on the task's own host, inside a private network, or out on the internet. */
+function addressRange(ip: string | undefined): "loopback" | "private" | "public" | undefined {
+  if (!ip || !ipaddr.isValid(ip)) return undefined;
+  const range = ipaddr.process(ip).range();
+  return range === "loopback" ? "loopback" : ["private", "uniqueLocal", "carrierGradeNat", "linkLocal"].includes(range) ? "private" : "public";
+}
+
 function networkSuggestions(s: MessageSignals, c: MessageContext, add: Add, all: boolean): void {
   const out = (id: FindingId, confidence: number, why: string, fix?: Fix, title?: string) => add(id, confidence, why, "warning", fix, title);
+  const where = addressRange(s.ip);
+  // A collector on the host itself (syslog, fluentd on 127.0.0.1): no VPC hop is involved.
+  if (where === "loopback") return;
+  // An AWS service name that resolved to a private address is an interface endpoint's: the route exists; its security groups decide.
+  if (where === "private" && /\.amazonaws\.com$/i.test(s.host ?? "")) {
+    out("vpc-endpoint-security-group-blocks", 0.45, `${s.host} resolved to ${s.ip}, an interface endpoint in the VPC: its security groups must admit the task on TCP 443`, undefined, `Possible: the endpoint for ${serviceWords(s)} does not admit the task on TCP 443`);
+    out("security-group-egress-blocked", 0.35, "the task's security groups may allow no outbound TCP 443 to the endpoint", egressChecksFix());
+    out("network-acl-blocks", 0.25, "the subnet's network ACL may deny TCP 443 out or the ephemeral ports back");
+    return;
+  }
   // Short: the causes that most often cut a task off, with the checks in order; the rarer hops are for a diagnosis of the task.
   const common = all ? ["no-route-to-registry", "vpc-endpoint-missing", "public-ip-missing", "security-group-egress-blocked"] : ["no-route-to-registry", "vpc-endpoint-missing", "security-group-egress-blocked"];
   const ids = NETWORK_TIMEOUT.filter(([id]) => common.includes(id));

@@ -197,7 +197,7 @@ export async function collectEvidence(source: Source, task: Task, options: Colle
   const images = collectedImages.map((i, n) => ({ ...i, repositoryAccess: permissions.repositoryAccess[n] }));
   const secrets = collectedSecrets.map((r, n) => (permissions.secretAccess[n] ? { ...r, access: permissions.secretAccess[n] } : r));
   const interfaceSubnet = interfaceSubnetId && interfaceSubnetP
-    ? { subnetId: interfaceSubnetId, from: interfaceSubnetId === named ? ("message" as const) : ("attachment" as const), subnet: await interfaceSubnetP }
+    ? { subnetId: interfaceSubnetId, from: interfaceSubnetId === named ? ("message" as const) : ("attachment" as const), subnet: await interfaceSubnetP, interfaceCreated: options.mode !== "preflight" && Boolean(eni?.networkInterfaceId) }
     : null;
   const taskPlatform = taskPlatformOf(launchType, taskDefinition, instance, containerInstance, await osP);
   // The execution role writes the logs; on EC2 without one, the container instance's role.

@@ -328,7 +328,13 @@ export interface Evidence {
    * The subnet the task's network interface is created in (awsvpc): the one a message names, else the task's
    * ENI attachment's, with its free addresses as read now. Null when the task has no interface of its own.
    */
-  interfaceSubnet: { subnetId: string; from: "message" | "attachment"; subnet: Fact<Subnet | null> } | null;
+  interfaceSubnet: {
+    subnetId: string;
+    from: "message" | "attachment";
+    subnet: Fact<Subnet | null>;
+    /** The task's attachment names an interface: ECS did create one, so this task did not lack an address. */
+    interfaceCreated: boolean;
+  } | null;
   /** Every container's awslogs log configuration; read when the task could have failed at start (or in a preflight). */
   logs: LogGroupReference[];
   /** The task's ephemeral storage in GiB (task, else task definition, else 20). */

@@ -78,4 +78,17 @@ describe("efs-access-denied", () => {
     });
     expect(d.check(await evidenceOf(w)).status).toBe("skip");
   });
+
+  it("stands on a message that shows the refusal when the policy could not be read, naming what was not read", async () => {
+    const w = world().withEfs().failingWith(EFS_MESSAGES.accessDenied).mutate((s) => {
+      delete s.efs!.FileSystemPolicies;
+      s.errors = [{ call: "elasticfilesystem:DescribeFileSystemPolicy", code: "AccessDeniedException", message: "not authorized" }];
+    });
+    const result = d.check(await evidenceOf(w));
+    expect(result.status).toBe("fail");
+    const [f] = result.status === "fail" ? result.findings : [];
+    expect(f).toMatchObject({ severity: "error", certainty: "message" });
+    expect(f.evidence.map((x) => x.fact).join("\n")).toContain("elasticfilesystem:DescribeFileSystemPolicy");
+    expect((await rankedIds(w))[0]).toBe("efs-access-denied");
+  });
 });

@@ -50,6 +50,15 @@ describe(ID, () => {
     expect(ids).toContain(ID);
   });
 
+  it("is only a warning when the task's interface was created: this task got its address, the next may not", async () => {
+    const w = world().withAvailableAddresses(0).withoutImage().failingWith(MESSAGES.manifestUnknown);
+    const { report } = await diagnoseSnapshot(w.build());
+    const f = report.findings.find((x) => x.id === ID);
+    expect(f).toMatchObject({ severity: "warning" });
+    expect(f?.title).toBe("Subnet subnet-0priv has no free IP address now: the next tasks placed there will not start");
+    expect(report.findings.filter((x) => x.severity === "error").map((x) => x.id)).toEqual(["image-not-found"]);
+  });
+
   it("is skipped when the subnet cannot be read; judges nothing without a count (a hand-written snapshot) or an interface of its own (EC2 bridge)", async () => {
     const { report } = await diagnoseSnapshot(world().withAvailableAddresses(0).denied("ec2:DescribeSubnets", ["ec2", "Subnets"]).failingWith(MESSAGES.timeout).build());
     expect(report.skipped.find((s) => s.check === ID)?.reason).toContain("ec2:DescribeSubnets");

@@ -84,8 +84,8 @@ describe("denied calls, as a process under moto's IAM enforcement", () => {
     }
   });
 
-  // Issue 12, bug B (fixed by another change): on main the check is listed as passed. Drop `.fails` with the fix.
-  it.fails("denied image reads leave image-platform-mismatch skipped, never passed (issue 12, bug B)", async () => {
+  // Issue 12, bug B: with both image reads denied, the platform check once passed.
+  it("denied image reads leave image-platform-mismatch skipped, never passed (issue 12, bug B)", async () => {
     const w = await World.healthy();
     const task = await w.failTask({ reason: MESSAGES.timeout });
     const withheld = ["ecr:DescribeImages", "ecr:BatchGetImage"];
@@ -97,8 +97,8 @@ describe("denied calls, as a process under moto's IAM enforcement", () => {
     expect(skipped?.reason).toMatch(/ecr:BatchGetImage|ecr:DescribeImages/);
   });
 
-  // Issue 12, bug C (fixed by another change): on main the report says the service "was not captured in the snapshot". Drop `.fails` with the fix.
-  it.fails("a denied ecs:DescribeServices on a live run says to grant it, never speaks of a snapshot (issue 12, bug C)", async () => {
+  // Issue 12, bug C: a denied DescribeServices was once reported as "not captured in the snapshot".
+  it("a denied ecs:DescribeServices on a live run says to grant it, never speaks of a snapshot (issue 12, bug C)", async () => {
     const w = await World.healthy();
     const task = await w.failTask({ reason: MESSAGES.timeout, subnet: w.publicSubnet });
     const keys = await userWith(w, readmeActions().filter((a) => a !== "ecs:DescribeServices"));
