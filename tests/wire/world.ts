@@ -9,6 +9,7 @@
 // 123456789012.dkr.ecr.us-east-1.amazonaws.com/web:1.4.2, which exists, with
 // execution role ecsTaskExecutionRole (trusts ecs-tasks.amazonaws.com, has
 // AmazonECSTaskExecutionRolePolicy).
+import { KMSClient } from "@aws-sdk/client-kms";
 import { EC2Client, AllocateAddressCommand, AssociateRouteTableCommand, AttachInternetGatewayCommand, CreateInternetGatewayCommand, CreateNatGatewayCommand, CreateRouteCommand, CreateRouteTableCommand, CreateSecurityGroupCommand, CreateSubnetCommand, CreateVpcCommand, ModifyVpcAttributeCommand, DeleteRouteCommand, AuthorizeSecurityGroupIngressCommand, CreateVpcEndpointCommand, DeleteNetworkInterfaceCommand, RunInstancesCommand } from "@aws-sdk/client-ec2";
 import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { EFSClient } from "@aws-sdk/client-efs";
@@ -58,6 +59,7 @@ const testConfig = () => ({ region: REGION, endpoint: motoUrl(), credentials: { 
 /** moto's EFS and CloudWatch Logs, with the test's keys (apart from `clients()`: only some worlds need them). */
 export const efs = () => new EFSClient(testConfig());
 export const logs = () => new CloudWatchLogsClient(testConfig());
+export const kms = () => new KMSClient(testConfig());
 
 export function motoUrl(): string {
   const url = process.env.AWS_ENDPOINT_URL;
