@@ -124,7 +124,7 @@ export function buildProgram(): Command {
   const program = new Command();
   program
     .name("ecs-doctor")
-    .description("Explains why an Amazon ECS task failed to pull its image, and how to fix it.")
+    .description("Explains why an Amazon ECS task failed to start (image pull, secrets, log driver, EFS, network interface, disk), and how to fix it.")
     .version(VERSION, "-v, --version")
     .argument("[task]", "task ARN, or task id with --cluster")
     .option("-c, --cluster <cluster>", "cluster name or ARN (with a task id)")
