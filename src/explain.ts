@@ -5,7 +5,7 @@
 
 import { DIAGNOSTICS } from "../diagnostics/index.js";
 import { whyStopped } from "../diagnostics/not-a-pull-failure.js";
-import ipaddr from "ipaddr.js";
+import { addressRange } from "./analysis/destinations.js";
 import { type FailureKind, type MessageSignals, parseMessage } from "./analysis/message.js";
 import type { FindingId, Fix, Severity } from "./diagnostic.js";
 import {
@@ -145,13 +145,6 @@ export function suggestionsFor(s: MessageSignals, message = ""): Suggestion[] {
 }
 
 type Add = (id: FindingId, confidence: number, why: string, severity?: Severity, fix?: Fix, title?: string) => void;
-
-/** How the address a request went to places it: on the task's own host, inside a private network, or out on the internet. */
-function addressRange(ip: string | undefined): "loopback" | "private" | "public" | undefined {
-  if (!ip || !ipaddr.isValid(ip)) return undefined;
-  const range = ipaddr.process(ip).range();
-  return range === "loopback" ? "loopback" : ["private", "uniqueLocal", "carrierGradeNat", "linkLocal"].includes(range) ? "private" : "public";
-}
 
 function networkSuggestions(s: MessageSignals, c: MessageContext, add: Add, all: boolean): void {
   const out = (id: FindingId, confidence: number, why: string, fix?: Fix, title?: string) => add(id, confidence, why, "warning", fix, title);

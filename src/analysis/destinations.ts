@@ -59,9 +59,16 @@ export function privateDnsOnlyForInbound(endpoint: VpcEndpoint): boolean {
  * VPC's own), so a request to it took the subnet's route table.
  */
 export function isPublicAddress(ip: string, vpcCidrs: string[] = []): boolean {
-  if (!ipaddr.isValid(ip)) return false;
+  return addressRange(ip) === "public" && !vpcCidrs.some((c) => cidrCovers(c, ip));
+}
+
+/** Where an address lies: on the host itself, in a private network, on the internet, or elsewhere (multicast, reserved). */
+export function addressRange(ip: string | undefined): "loopback" | "private" | "public" | "other" | undefined {
+  if (!ip || !ipaddr.isValid(ip)) return undefined;
   const range = ipaddr.process(ip).range();
-  return range === "unicast" && !vpcCidrs.some((c) => cidrCovers(c, ip));
+  if (range === "unicast") return "public";
+  if (range === "loopback") return "loopback";
+  return ["private", "uniqueLocal", "carrierGradeNat", "linkLocal"].includes(range) ? "private" : "other";
 }
 
 /**
